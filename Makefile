@@ -1,0 +1,51 @@
+# kmodquiz: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BANK   := fixtures/linux-kernel-modules.json
+
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+load-demo: migrate
+	$(PY) manage.py load_bank $(BANK)
+	$(PY) manage.py ensure_demo_users
+
+run: load-demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (learner / kmodquiz-demo; admin: instructor / kmodquiz-demo)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check quizzes kmodquiz tests bench
+
+format: install-dev
+	$(BIN)/ruff format quizzes kmodquiz tests bench
+
+bench: install-dev
+	$(PY) bench/study_loop.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

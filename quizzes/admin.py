@@ -1,0 +1,148 @@
+"""Admin for every model, with list filters and search."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from quizzes.models import (
+    Bank,
+    BankMembership,
+    Card,
+    CardState,
+    Enrollment,
+    ImportRun,
+    LearnerProfile,
+    Question,
+    ReviewLog,
+    Topic,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = BankMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "version", "visibility", "owner", "retired_at"]
+    list_filter = ["visibility", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["slug", "title", "description"]
+    inlines = [MembershipInline]
+
+
+@admin.register(BankMembership)
+class BankMembershipAdmin(admin.ModelAdmin):
+    list_display = ["bank", "user", "role", "created_at"]
+    list_filter = ["role", "bank"]
+    search_fields = ["bank__slug", "user__username", "user__email"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "bank", "parent"]
+    list_filter = ["bank"]
+    search_fields = ["slug", "title"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "kind", "bank", "difficulty", "source", "retired_at"]
+    list_filter = [
+        "bank",
+        "kind",
+        "difficulty",
+        ("retired_at", admin.EmptyFieldListFilter),
+        "topics",
+    ]
+    search_fields = ["external_id", "prompt", "explanation", "source"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["content_hash", "created_at", "updated_at"]
+
+
+@admin.register(Card)
+class CardAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "bank", "deletion", "retired_at"]
+    list_filter = ["bank", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["question__external_id"]
+    list_select_related = ["question"]
+    raw_id_fields = ["question"]
+
+
+@admin.register(LearnerProfile)
+class LearnerProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "timezone",
+        "day_start_hour",
+        "new_per_day",
+        "reviews_per_day",
+        "desired_retention",
+    ]
+    list_filter = ["timezone", "day_start_hour"]
+    search_fields = ["user__username", "user__email"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["learner", "bank", "new_per_day", "reviews_per_day", "created_at"]
+    list_filter = ["bank"]
+    search_fields = ["learner__username", "learner__email", "bank__slug"]
+
+
+@admin.register(CardState)
+class CardStateAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "status", "due", "reps", "lapses", "suspended", "is_leech"]
+    list_filter = ["status", "suspended", "is_leech", "retired", "bank"]
+    search_fields = ["learner__username", "card__question__external_id"]
+    list_select_related = ["learner", "card__question"]
+    raw_id_fields = ["card", "learner"]
+
+
+@admin.register(ReviewLog)
+class ReviewLogAdmin(admin.ModelAdmin):
+    list_display = [
+        "learner",
+        "card",
+        "rating",
+        "correct",
+        "reviewed_at",
+        "elapsed_ms",
+        "undone_at",
+    ]
+    list_filter = [
+        "rating",
+        "correct",
+        "status_before",
+        ("undone_at", admin.EmptyFieldListFilter),
+        "bank",
+    ]
+    search_fields = ["learner__username", "card__question__external_id", "idempotency_key"]
+    list_select_related = ["learner", "card__question"]
+    raw_id_fields = ["card", "learner"]
+    date_hierarchy = "reviewed_at"
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # append-only
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "bank",
+        "user",
+        "format",
+        "filename",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "retired",
+    ]
+    list_filter = ["status", "format", "bank"]
+    search_fields = ["filename", "user__username"]
