@@ -375,7 +375,13 @@ def test_answer_time_is_measured_from_serving_and_capped(learner, bank, now):
     assert q.pk != q2.pk
 
 
-def test_eight_lapses_suspend_the_card_as_a_leech(learner, bank, now, settings):
+def test_default_leech_threshold_is_eight_lapses_as_in_anki():
+    from quizzes import conf
+
+    assert conf.get("LEECH_THRESHOLD") == 8
+
+
+def test_reaching_the_leech_threshold_suspends_the_card_as_a_leech(learner, bank, now, settings):
     settings.KMODQUIZ = {**settings.KMODQUIZ, "LEECH_THRESHOLD": 3}
     q = QuestionFactory(bank=bank, kind="true_false")
     card = card_of(q)
