@@ -132,7 +132,8 @@ def p(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a SQLite file in a temp folder")
-    parser.add_argument("--sizes", default="50x200,1000x200", help="learners x cards, ... (about 90%% of the pairs get a state row)")
+    parser.add_argument("--sizes", default="50x200,1000x200",
+                        help="learners x cards, ... (about 90%% of pairs get a state row)")
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

@@ -146,3 +146,48 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "format", "bank"]
     search_fields = ["filename", "user__username"]
+
+
+# --- REST API: tokens with their scopes, and question reports -----------------------------------
+
+from knox.admin import AuthTokenAdmin as KnoxAuthTokenAdmin  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
+
+from quizzes.models import ApiTokenScope, QuestionReport  # noqa: E402
+
+
+class ApiTokenScopeInline(admin.StackedInline):
+    model = ApiTokenScope
+    can_delete = False
+    extra = 1
+    max_num = 1
+    filter_horizontal = ["banks"]
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ScopedAuthTokenAdmin(KnoxAuthTokenAdmin):
+    """knox's token admin (the token is shown once, on creation) with the token's scope.
+
+    Deleting a token here revokes it.
+    """
+
+    list_display = ["token_key", "user", "scope", "created", "expiry"]
+    list_select_related = ["user", "scope"]
+    inlines = [ApiTokenScopeInline]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        # A token always has a scope row, so the API lists it and can revoke it.
+        ApiTokenScope.objects.get_or_create(token=form.instance)
+
+
+@admin.register(QuestionReport)
+class QuestionReportAdmin(admin.ModelAdmin):
+    list_display = ["question", "bank", "reporter", "status", "created_at", "resolved_at"]
+    list_filter = ["status", "bank"]
+    search_fields = ["text", "question__external_id", "reporter__username"]
+    list_select_related = ["question", "bank", "reporter"]
+    raw_id_fields = ["question", "card", "reporter", "resolved_by"]

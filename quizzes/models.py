@@ -388,3 +388,82 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} import of {self.filename or '?'} ({self.status})"
+
+
+# --- REST API: token scopes and question reports ------------------------------------------------
+
+
+class ApiTokenScope(models.Model):
+    """What one API token may do: knox stores the hashed token; this row limits its reach.
+
+    A token without a scope row (made in knox's own admin form without the inline) can do
+    everything its user can.
+    """
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="scope")
+    name = models.CharField(max_length=100, blank=True)
+    read_only = models.BooleanField(
+        default=False, help_text="Only GET, HEAD and OPTIONS (all an LMS service account needs)."
+    )
+    banks = models.ManyToManyField(
+        Bank, blank=True, related_name="+", help_text="Empty: every bank the user may see."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            (
+                "view_bank_progress",
+                "Can read every enrolled learner's progress in any bank (LMS service accounts)",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'token'} ({'read-only' if self.read_only else 'read-write'})"
+
+
+class QuestionReport(models.Model):
+    """A learner's note that something is wrong with a question; the bank's instructors act."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    # Denormalised from the question: "open reports of this bank" is one index range.
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="question_reports")
+    card = models.ForeignKey(
+        Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    text = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["bank", "status", "created_at"], name="report_by_bank_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | Q(status="resolved", resolved_at__isnull=False),
+                name="report_resolved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report on {self.question_id} by {self.reporter} ({self.status})"

@@ -1,4 +1,4 @@
-"""The shipped kernel-modules bank: valid, big enough, covering every section, every answer right."""
+"""The shipped kernel-modules bank: valid, big enough, covering every section, answers right."""
 
 from __future__ import annotations
 
@@ -17,12 +17,33 @@ from quizzes.importers import native
 from quizzes.importers.base import ParsedBank, ParsedQuestion
 
 BANK = Path(__file__).resolve().parent.parent / "fixtures" / "linux-kernel-modules.json"
-SECTIONS = ["concepts", "commands", "locations", "metadata-lifecycle", "configuration",
-            "development", "debugging", "module-types", "security", "memory", "locking",
-            "troubleshooting", "best-practices"]
+SECTIONS = [
+    "concepts",
+    "commands",
+    "locations",
+    "metadata-lifecycle",
+    "configuration",
+    "development",
+    "debugging",
+    "module-types",
+    "security",
+    "memory",
+    "locking",
+    "troubleshooting",
+    "best-practices",
+]
 COMMANDS = ["lsmod", "modinfo", "insmod", "modprobe", "rmmod", "depmod"]
-KINDS = ["flashcard", "single_choice", "multiple_choice", "true_false", "short_answer",
-         "shell_command", "cloze", "ordering", "matching"]
+KINDS = [
+    "flashcard",
+    "single_choice",
+    "multiple_choice",
+    "true_false",
+    "short_answer",
+    "shell_command",
+    "cloze",
+    "ordering",
+    "matching",
+]
 
 
 @lru_cache(maxsize=1)
@@ -92,10 +113,13 @@ def test_no_duplicate_or_near_duplicate_prompts() -> None:
     close = []
     for i, (id_a, a) in enumerate(texts):
         matcher = difflib.SequenceMatcher(None, "", a)  # seq2 is analysed once, reused
-        for id_b, b in texts[i + 1:]:
+        for id_b, b in texts[i + 1 :]:
             matcher.set_seq1(b)
-            if matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 \
-                    and matcher.ratio() >= 0.9:
+            if (
+                matcher.real_quick_ratio() >= 0.9
+                and matcher.quick_ratio() >= 0.9
+                and matcher.ratio() >= 0.9
+            ):
                 close.append((id_a, id_b))
     assert close == []
 
@@ -134,20 +158,80 @@ def test_every_expected_answer_grades_as_correct_and_every_cloze_has_a_deletion(
 
 # What the article teaches, and what the issue asks beyond it: each must appear somewhere.
 ARTICLE_TERMS = [
-    "dynamic", "reboot", "kernel space", ".ko", "filesystem", "device driver", "network",
-    "lsmod", "modinfo", "insmod", "modprobe -r", "--show-depends", "depmod -a",
-    "/lib/modules/$(uname -r)/", "updates/", "extra/", "module_init", "module_exit",
-    "blacklist", "options", "/etc/modules-load.d/", "obj-m", "M=", "debug_level=3", "printk",
-    "KERN_INFO", "pr_info", "pr_err", "dmesg", "journalctl -k -f", "dynamic_debug/control",
-    "ftrace", "SystemTap", "kcore", "character", "block", "register_filesystem",
-    "CONFIG_MODULE_SIG_FORCE", "sig_enforce", "CAP_SYS_ADMIN", "CAP_NET_ADMIN", "kmalloc",
-    "kfree", "vmalloc", "vfree", "kmem_cache", "spinlock", "mutex", "RCU", "Exec format error",
-    "Unknown symbol", "in use", "/proc/sys/kernel/tainted", "coding style", "return value",
+    "dynamic",
+    "reboot",
+    "kernel space",
+    ".ko",
+    "filesystem",
+    "device driver",
+    "network",
+    "lsmod",
+    "modinfo",
+    "insmod",
+    "modprobe -r",
+    "--show-depends",
+    "depmod -a",
+    "/lib/modules/$(uname -r)/",
+    "updates/",
+    "extra/",
+    "module_init",
+    "module_exit",
+    "blacklist",
+    "options",
+    "/etc/modules-load.d/",
+    "obj-m",
+    "M=",
+    "debug_level=3",
+    "printk",
+    "KERN_INFO",
+    "pr_info",
+    "pr_err",
+    "dmesg",
+    "journalctl -k -f",
+    "dynamic_debug/control",
+    "ftrace",
+    "SystemTap",
+    "kcore",
+    "character",
+    "block",
+    "register_filesystem",
+    "CONFIG_MODULE_SIG_FORCE",
+    "sig_enforce",
+    "CAP_SYS_ADMIN",
+    "CAP_NET_ADMIN",
+    "kmalloc",
+    "kfree",
+    "vmalloc",
+    "vfree",
+    "kmem_cache",
+    "spinlock",
+    "mutex",
+    "RCU",
+    "Exec format error",
+    "Unknown symbol",
+    "in use",
+    "/proc/sys/kernel/tainted",
+    "coding style",
+    "return value",
 ]
 BEYOND_TERMS = [
-    "/proc/modules", "Used by", "modinfo -F", "/sys/module/", "MODULE_LICENSE",
-    "EXPORT_SYMBOL_GPL", "modules.dep", "modules.alias", "modules.builtin", "alias", "install",
-    "softdep", "spin_lock_irqsave", "GFP_KERNEL", "GFP_ATOMIC", "lockdep", "module_param",
+    "/proc/modules",
+    "Used by",
+    "modinfo -F",
+    "/sys/module/",
+    "MODULE_LICENSE",
+    "EXPORT_SYMBOL_GPL",
+    "modules.dep",
+    "modules.alias",
+    "modules.builtin",
+    "alias",
+    "install",
+    "softdep",
+    "spin_lock_irqsave",
+    "GFP_KERNEL",
+    "GFP_ATOMIC",
+    "lockdep",
+    "module_param",
     "sleeping function called from invalid context",
 ]
 
@@ -158,8 +242,12 @@ def test_the_bank_covers(term: str) -> None:
 
 
 def test_the_articles_imprecise_built_in_label_is_corrected() -> None:
-    assert any("modules.builtin" in q.explanation and "kernel/" in q.explanation
-               and "loadable" in q.explanation.lower() for q in questions())
+    assert any(
+        "modules.builtin" in q.explanation
+        and "kernel/" in q.explanation
+        and "loadable" in q.explanation.lower()
+        for q in questions()
+    )
 
 
 @pytest.mark.django_db

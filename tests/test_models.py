@@ -22,8 +22,17 @@ def test_one_state_per_learner_and_card():
 def test_one_log_per_learner_and_idempotency_key(now):
     q = QuestionFactory(kind="true_false")
     learner = UserFactory()
-    fields = dict(learner=learner, card=card_of(q), bank=q.bank, rating=3, reviewed_at=now,
-                  status_before=0, state_before={}, state_after={}, due_after=now)
+    fields = dict(
+        learner=learner,
+        card=card_of(q),
+        bank=q.bank,
+        rating=3,
+        reviewed_at=now,
+        status_before=0,
+        state_before={},
+        state_after={},
+        due_after=now,
+    )
     ReviewLog.objects.create(idempotency_key="k", **fields)
     ReviewLog.objects.create(idempotency_key=None, **fields)
     ReviewLog.objects.create(idempotency_key=None, **fields)  # absent keys never collide
@@ -40,15 +49,22 @@ def test_desired_retention_outside_0_7_to_0_99_is_refused(retention):
 
 def test_profile_defaults():
     p = LearnerProfile.objects.create(user=UserFactory())
-    assert (p.timezone, p.day_start_hour, p.new_per_day, p.reviews_per_day,
-            p.desired_retention, p.fsrs_parameters) == ("UTC", 4, 20, 200, 0.9, [])
+    assert (
+        p.timezone,
+        p.day_start_hour,
+        p.new_per_day,
+        p.reviews_per_day,
+        p.desired_retention,
+        p.fsrs_parameters,
+    ) == ("UTC", 4, 20, 200, 0.9, [])
 
 
 def test_difficulty_and_kind_are_checked_by_the_database():
     bank = BankFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Question.objects.create(bank=bank, external_id="x", kind="true_false", difficulty=4,
-                                spec={"correct": True})
+        Question.objects.create(
+            bank=bank, external_id="x", kind="true_false", difficulty=4, spec={"correct": True}
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Question.objects.create(bank=bank, external_id="y", kind="essay", spec={})
 

@@ -1,0 +1,53 @@
+"""Shapes shared by every endpoint: the error body, Markdown, counts, previews."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from quizzes.models import (
+    Rating,
+)
+from quizzes.rendering import markdown_to_html
+
+
+# --- shared -----------------------------------------------------------------------------------
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Per field (dotted path), the problems found; empty when not about fields.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx response."""
+
+    error = ErrorDetailSerializer()
+
+
+class MarkdownSerializer(serializers.Serializer):
+    markdown = serializers.CharField(help_text="As authored.")
+    html = serializers.CharField(help_text="Rendered and sanitised (safe to insert).")
+
+
+@extend_schema_field(MarkdownSerializer)
+class MarkdownField(serializers.Field):
+    """A Markdown text as {"markdown", "html"}."""
+
+    def to_representation(self, value: str) -> dict[str, str]:
+        return {"markdown": value, "html": markdown_to_html(value)}
+
+
+class QueueCountsSerializer(serializers.Serializer):
+    new = serializers.IntegerField()
+    learning = serializers.IntegerField()
+    review = serializers.IntegerField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    label = serializers.CharField(help_text="again, hard, good or easy")
+    due = serializers.DateTimeField()
+    interval = serializers.CharField(help_text="Short label, e.g. `10m`, `3d`, `2.1mo`.")

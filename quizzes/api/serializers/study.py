@@ -1,0 +1,151 @@
+"""The study loop: the next card, checking an answer, reviews, undo, card details."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from quizzes.api.presentation import ANSWER_FORMATS
+from quizzes.api.serializers.banks import QuestionContentMixin
+from quizzes.api.serializers.common import (
+    MarkdownSerializer,
+    PreviewSerializer,
+    QueueCountsSerializer,
+)
+from quizzes.models import (
+    CardStatus,
+    QuestionKind,
+    Rating,
+    ReviewLog,
+)
+
+
+# --- study ------------------------------------------------------------------------------------
+class CardContentSerializer(QuestionContentMixin):
+    id = serializers.IntegerField()
+    question = serializers.IntegerField()
+    external_id = serializers.CharField()
+    bank = serializers.CharField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    deletion = serializers.CharField(allow_null=True, help_text="Cloze: the deletion it asks.")
+    difficulty = serializers.IntegerField()
+    source = serializers.CharField()
+    prompt = MarkdownSerializer()
+    answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
+
+
+class StudyNextSerializer(serializers.Serializer):
+    card = CardContentSerializer(allow_null=True, help_text="Null when nothing is due now.")
+    queue = serializers.ChoiceField(choices=["new", "learning", "review"], allow_null=True)
+    serve_token = serializers.CharField(
+        allow_null=True, help_text="Send it back with the review: it measures the answer time."
+    )
+    counts = QueueCountsSerializer(help_text="Left today.")
+    previews = PreviewSerializer(many=True, help_text="When the card falls due for each rating.")
+    next_due = serializers.DateTimeField(
+        allow_null=True, help_text="When nothing is due: when the next card is."
+    )
+    day_ends_at = serializers.DateTimeField(allow_null=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The answer payload of the card's kind (docs/formats.md); null for flashcards.",
+    )
+
+
+class CheckResultSerializer(serializers.Serializer):
+    card = serializers.IntegerField()
+    correct = serializers.BooleanField(allow_null=True, help_text="Null for flashcards.")
+    score = serializers.FloatField()
+    feedback = serializers.CharField()
+    expected = serializers.JSONField()
+    explanation = MarkdownSerializer()
+    back = MarkdownSerializer(required=False)
+    ratings = PreviewSerializer(many=True, help_text="The ratings this verdict allows.")
+
+
+class ReviewCreateSerializer(AnswerSerializer):
+    card = serializers.IntegerField(min_value=1)
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional for graded kinds (wrong → Again, right → Good); required for "
+        "flashcards.",
+    )
+    serve_token = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReviewResultSerializer(serializers.Serializer):
+    review = serializers.IntegerField(help_text="The review log id.")
+    card = serializers.IntegerField()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    correct = serializers.BooleanField(allow_null=True)
+    score = serializers.FloatField()
+    feedback = serializers.CharField()
+    expected = serializers.JSONField()
+    explanation = MarkdownSerializer()
+    due = serializers.DateTimeField()
+    interval = serializers.CharField()
+    leech = serializers.BooleanField(help_text="This lapse made it a leech: it is suspended.")
+    counts = QueueCountsSerializer()
+
+
+class UndoSerializer(serializers.Serializer):
+    bank = serializers.SlugField(required=False, help_text="Only undo a review in this bank.")
+
+
+class UndoResultSerializer(serializers.Serializer):
+    review = serializers.IntegerField()
+    card = serializers.IntegerField()
+    bank = serializers.CharField()
+    undone_at = serializers.DateTimeField()
+
+
+class CardStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[s.label.lower() for s in CardStatus])
+    step = serializers.IntegerField(allow_null=True)
+    stability = serializers.FloatField(allow_null=True)
+    difficulty = serializers.FloatField(allow_null=True)
+    due = serializers.DateTimeField(allow_null=True)
+    last_review = serializers.DateTimeField(allow_null=True)
+    reps = serializers.IntegerField()
+    lapses = serializers.IntegerField()
+    suspended = serializers.BooleanField()
+    leech = serializers.BooleanField()
+    buried_until = serializers.DateTimeField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    status_before = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewLog
+        fields = [
+            "id",
+            "reviewed_at",
+            "rating",
+            "correct",
+            "score",
+            "elapsed_ms",
+            "status_before",
+            "due_after",
+            "interval_seconds",
+            "undone_at",
+        ]
+        read_only_fields = fields
+
+    def get_status_before(self, log: ReviewLog) -> str:
+        return CardStatus(log.status_before).label.lower()
+
+
+class CardDetailSerializer(serializers.Serializer):
+    card = CardContentSerializer()
+    state = CardStateSerializer(allow_null=True, help_text="Null before the first review.")
+    retrievability = serializers.FloatField(help_text="Predicted chance of recall now.")
+    history = HistoryEntrySerializer(many=True, help_text="Newest first, at most 100.")
+    history_truncated = serializers.BooleanField()

@@ -1,0 +1,66 @@
+"""API routes: /api/v1/… (no trailing slashes), the OpenAPI schema and its Swagger UI."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from quizzes.api.views import banks, me, questions, study, tokens
+
+v1 = [
+    path("ping", tokens.PingView.as_view(), name="api-ping"),
+    path("tokens", tokens.TokenListView.as_view(), name="api-tokens"),
+    path("tokens/<int:pk>", tokens.TokenDetailView.as_view(), name="api-token"),
+    path("banks", banks.BankListView.as_view(), name="api-banks"),
+    path("banks/<slug:slug>", banks.BankDetailView.as_view(), name="api-bank"),
+    path("banks/<slug:slug>/topics", banks.TopicListView.as_view(), name="api-bank-topics"),
+    path(
+        "banks/<slug:slug>/questions",
+        questions.QuestionListView.as_view(),
+        name="api-bank-questions",
+    ),
+    path(
+        "banks/<slug:slug>/enrollment",
+        banks.MyEnrollmentView.as_view(),
+        name="api-bank-enrollment",
+    ),
+    path(
+        "banks/<slug:slug>/enrollments",
+        banks.BankEnrollmentListView.as_view(),
+        name="api-bank-enrollments",
+    ),
+    path(
+        "banks/<slug:slug>/reports", questions.BankReportListView.as_view(), name="api-bank-reports"
+    ),
+    path("banks/<slug:slug>/progress", me.BankProgressView.as_view(), name="api-bank-progress"),
+    path("banks/<slug:slug>/study/next", study.StudyNextView.as_view(), name="api-study-next"),
+    path("questions/<int:pk>", questions.QuestionDetailView.as_view(), name="api-question"),
+    path(
+        "questions/<int:pk>/reports",
+        questions.ReportCreateView.as_view(),
+        name="api-question-reports",
+    ),
+    path(
+        "reports/<int:pk>/resolve", questions.ReportResolveView.as_view(), name="api-report-resolve"
+    ),
+    path("cards/<int:pk>", study.CardDetailView.as_view(), name="api-card"),
+    path("cards/<int:pk>/answer", study.CardAnswerView.as_view(), name="api-card-answer"),
+    path("cards/<int:pk>/suspend", study.CardSuspendView.as_view(), name="api-card-suspend"),
+    path("cards/<int:pk>/unsuspend", study.CardUnsuspendView.as_view(), name="api-card-unsuspend"),
+    path("cards/<int:pk>/bury", study.CardBuryView.as_view(), name="api-card-bury"),
+    path("cards/<int:pk>/reset", study.CardResetView.as_view(), name="api-card-reset"),
+    path("reviews", study.ReviewCreateView.as_view(), name="api-reviews"),
+    path("reviews/undo", study.ReviewUndoView.as_view(), name="api-reviews-undo"),
+    path("me/enrollments", banks.MyEnrollmentListView.as_view(), name="api-me-enrollments"),
+    path("me/progress", me.MyProgressView.as_view(), name="api-me-progress"),
+    path("me/reviews", me.MyReviewListView.as_view(), name="api-me-reviews"),
+    path("me/profile", me.MyProfileView.as_view(), name="api-me-profile"),
+]
+
+urlpatterns = [
+    *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
+    # The schema and its UI are documents about the API, named as the issue asks.
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^.*$", tokens.NotFoundView.as_view(), name="api-not-found"),
+]

@@ -1,0 +1,332 @@
+"""The study loop: the next card, checking an answer, recording a review, undo, card actions.
+
+Each view finds what the caller may touch, then calls the same service the study page calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes import errors as service_errors
+from quizzes import services
+from quizzes.api import clock, presentation
+from quizzes.api.exceptions import Conflict
+from quizzes.api.permissions import limit_to_token_banks
+from quizzes.api.serializers.study import (
+    AnswerSerializer,
+    CardDetailSerializer,
+    CheckResultSerializer,
+    HistoryEntrySerializer,
+    ReviewCreateSerializer,
+    ReviewResultSerializer,
+    StudyNextSerializer,
+    UndoResultSerializer,
+    UndoSerializer,
+)
+from quizzes.api.views.base import (
+    BANK_SLUG,
+    READ,
+    WRITE,
+    enrolled_cards,
+    errors,
+    previews,
+    visible_banks,
+)
+from quizzes.models import Bank, Card, CardState, CardStatus, Enrollment, ReviewLog
+
+IDEMPOTENCY_KEY_REQUIRED = "Send an Idempotency-Key header (1 to 200 printable characters)."
+CARD_NOT_FOUND = "No card with this id in a bank you are enrolled in."
+HISTORY_LIMIT = 100
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A unique key per review (a UUID): sending it again with the same body returns "
+    "the first response; with a different body, 409.",
+)
+CARD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The card's id.")
+
+
+def _enrolled_bank(request: Request, slug: str) -> Bank:
+    """The bank, when the caller is enrolled; 404 if they cannot see it, 403 if not enrolled."""
+    enrollment = (
+        limit_to_token_banks(request, Enrollment.objects.all(), "bank_id")
+        .select_related("bank")
+        .filter(learner=request.user, bank__slug=slug)
+        .first()
+    )
+    if enrollment is not None:
+        return enrollment.bank
+    if not visible_banks(request).filter(slug=slug).exists():
+        raise Http404
+    raise service_errors.NotEnrolled()
+
+
+def _card(request: Request, pk: int) -> Card:
+    card = enrolled_cards(request).filter(pk=pk).first()
+    if card is None:
+        raise Http404
+    return card
+
+
+@extend_schema(
+    summary="The next card to study",
+    description="Learning cards due now first, then today's reviews interleaved with new cards "
+    "within today's limit. When nothing is due, `card` is null and `next_due` says when the next "
+    "card falls due.",
+    parameters=[
+        BANK_SLUG,
+        OpenApiParameter(
+            "topics", str, description="Comma-separated topic slugs (with their subtopics)."
+        ),
+    ],
+    responses={200: StudyNextSerializer, **errors(*READ, 403, 404)},
+)
+class StudyNextView(APIView):
+    def get(self, request: Request, slug: str) -> Response:
+        bank = _enrolled_bank(request, slug)
+        topics = [t for t in request.query_params.get("topics", "").split(",") if t.strip()]
+        now = clock.now()
+        result = services.study_queue_next(
+            learner=request.user, bank=bank, now=now, topics=[t.strip() for t in topics] or None
+        )
+        item = result.item
+        body: dict[str, Any] = {
+            "card": None,
+            "queue": None,
+            "serve_token": None,
+            "counts": result.counts.to_json(),
+            "previews": [],
+            "next_due": result.next_due,
+            "day_ends_at": result.day_end,
+        }
+        if item is not None:
+            body["card"] = presentation.card_payload(
+                card=item.card,
+                learner_id=request.user.pk,
+                reps=item.state.reps if item.state else 0,
+                bank_slug=bank.slug,
+            )
+            body["queue"] = item.queue
+            body["serve_token"] = item.serve_token
+            body["previews"] = previews(item.previews, now=now)
+        return Response(body)
+
+
+@extend_schema(
+    summary="Check an answer without recording it",
+    description="The verdict, the correct answer, the explanation, and the ratings the verdict "
+    "allows with when each would schedule the card. Nothing is written.",
+    parameters=[CARD_ID],
+    request=AnswerSerializer,
+    responses={200: CheckResultSerializer, **errors(*WRITE, 404, 409)},
+)
+class CardAnswerView(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        card = _card(request, pk)
+        serializer = AnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        now = clock.now()
+        check = services.answer_check(
+            learner=request.user, card=card, answer=serializer.validated_data["answer"], now=now
+        )
+        verdict = check.verdict
+        solution = presentation.solution_payload(card.question, deletion=card.deletion or None)
+        body = {
+            "card": card.pk,
+            "correct": verdict.correct,
+            "score": verdict.score,
+            "feedback": verdict.feedback,
+            "expected": verdict.expected,
+            **{k: v for k, v in solution.items() if k in ("explanation", "back")},
+            "ratings": previews(check.previews, now=now),
+        }
+        return Response(body)
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 200 or not key.isprintable():
+        raise ValidationError(IDEMPOTENCY_KEY_REQUIRED, code="idempotency_key_required")
+    return key
+
+
+def review_json(result: services.ReviewResult) -> dict[str, Any]:
+    """The API's answer for a recorded review; computed only from the stored result, so that a
+    replayed key returns exactly the first response."""
+    return {
+        "review": result.log_id,
+        "card": result.card_id,
+        "rating": result.rating,
+        "correct": result.correct,
+        "score": result.score,
+        "feedback": result.feedback,
+        "expected": result.expected,
+        "explanation": presentation.markdown(result.explanation),
+        "due": result.due,
+        "interval": result.interval,
+        "leech": result.leech,
+        "counts": result.counts,
+    }
+
+
+@extend_schema(
+    summary="Record a review",
+    description="Grades the answer, schedules the card and records the review, once per "
+    "Idempotency-Key. `rating` is optional for graded kinds (a wrong answer is Again, a right "
+    "one Good unless you choose Hard or Easy) and required for flashcards. A repeated key with "
+    "the same body answers as the first time (with `Idempotent-Replayed: true`).",
+    parameters=[IDEMPOTENCY_KEY],
+    request=ReviewCreateSerializer,
+    responses={201: ReviewResultSerializer, **errors(*WRITE, 409)},
+)
+class ReviewCreateView(APIView):
+    def post(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        serializer = ReviewCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        card = enrolled_cards(request).filter(pk=data["card"]).first()
+        if card is None:
+            raise ValidationError({"card": [CARD_NOT_FOUND]})
+        try:
+            result = services.review_submit(
+                learner=request.user,
+                card=card,
+                answer=data["answer"],
+                rating=data["rating"],
+                now=clock.now(),
+                idempotency_key=key,
+                serve_token=data.get("serve_token") or None,
+            )
+        except service_errors.IdempotencyConflict as exc:
+            raise Conflict(service_errors.IDEMPOTENCY_CONFLICT, code=exc.code) from exc
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+        return Response(review_json(result), status=status.HTTP_201_CREATED, headers=headers)
+
+
+@extend_schema(
+    summary="Undo your latest review of today",
+    description="Restores the card's state from before it; the review stays in the log, marked "
+    "undone. Repeat to undo further back (within the learner's day).",
+    request=UndoSerializer,
+    responses={200: UndoResultSerializer, **errors(*WRITE, 404, 409)},
+)
+class ReviewUndoView(APIView):
+    def post(self, request: Request) -> Response:
+        serializer = UndoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bank = None
+        if slug := serializer.validated_data.get("bank"):
+            bank = _enrolled_bank(request, slug)
+        result = services.review_undo(learner=request.user, now=clock.now(), bank=bank)
+        log = result.log
+        return Response(
+            {
+                "review": log.pk,
+                "card": log.card_id,
+                "bank": result.card.bank.slug,
+                "undone_at": log.undone_at,
+            }
+        )
+
+
+def state_json(state: CardState | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {
+        "status": CardStatus(state.status).label.lower(),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "suspended": state.suspended,
+        "leech": state.is_leech,
+        "buried_until": state.buried_until,
+    }
+
+
+def card_detail_json(request: Request, card: Card) -> dict[str, Any]:
+    state = CardState.objects.filter(learner=request.user, card=card).first()
+    logs = list(
+        ReviewLog.objects.filter(learner=request.user, card=card).order_by("-reviewed_at", "-id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    return {
+        "card": presentation.card_payload(
+            card=card,
+            learner_id=request.user.pk,
+            reps=state.reps if state else 0,
+            bank_slug=card.bank.slug,
+        ),
+        "state": state_json(state),
+        "retrievability": services.retrievability_now(
+            learner=request.user, state=state, now=clock.now()
+        ),
+        "history": HistoryEntrySerializer(logs[:HISTORY_LIMIT], many=True).data,
+        "history_truncated": len(logs) > HISTORY_LIMIT,
+    }
+
+
+@extend_schema(
+    summary="A card: your state, retrievability now and review history",
+    parameters=[CARD_ID],
+    responses={200: CardDetailSerializer, **errors(*READ, 404)},
+)
+class CardDetailView(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(card_detail_json(request, _card(request, pk)))
+
+
+class CardActionView(APIView):
+    """suspend, unsuspend, bury (until your next day, with cloze siblings) or reset (new again)."""
+
+    action_name = ""
+
+    def post(self, request: Request, pk: int) -> Response:
+        card = _card(request, pk)
+        if self.action_name == "suspend":
+            services.card_suspend(learner=request.user, card=card)
+        elif self.action_name == "unsuspend":
+            services.card_unsuspend(learner=request.user, card=card)
+        elif self.action_name == "bury":
+            services.card_bury(learner=request.user, card=card, now=clock.now())
+        else:
+            services.card_reset(learner=request.user, card=card)
+        return Response(card_detail_json(request, card))
+
+
+def card_action(name: str, summary: str) -> type[CardActionView]:
+    """A CardActionView subclass for one action, with its own documented operation."""
+
+    @extend_schema(
+        summary=summary,
+        parameters=[CARD_ID],
+        request=None,
+        responses={200: CardDetailSerializer, **errors(401, 403, 404, 409, 429)},
+        operation_id=f"cards_{name}",
+    )
+    def post(self: CardActionView, request: Request, pk: int) -> Response:
+        return CardActionView.post(self, request, pk)
+
+    return type(f"Card{name.title()}View", (CardActionView,), {"action_name": name, "post": post})
+
+
+CardSuspendView = card_action("suspend", "Suspend a card (take it out of the queue)")
+CardUnsuspendView = card_action("unsuspend", "Unsuspend a card (a leech too)")
+CardBuryView = card_action("bury", "Bury a card and its cloze siblings until your next day")
+CardResetView = card_action("reset", "Reset a card: it is new again (its history stays)")
