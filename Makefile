@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ migrate: install
 load-demo: migrate
 	$(PY) manage.py load_bank $(BANK)
 	$(PY) manage.py ensure_demo_users
+	$(PY) manage.py demo_history
 
 run: load-demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (learner / kmodquiz-demo; admin: instructor / kmodquiz-demo)"
@@ -46,6 +47,17 @@ format: install-dev
 
 bench: install-dev
 	$(PY) bench/study_loop.py
+
+# The OpenAPI schema of the REST API, committed; tests/api/test_schema.py fails when it is stale.
+openapi: install
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+bench-api: install-dev
+	$(PY) bench/api_throughput.py
+
+# The README's screenshots (docs/screenshots/*.png), from a throwaway demo database.
+screenshots: install-dev
+	$(PY) -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "quizzes.middleware.ApiRequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizzes.views.common.nav",
             ],
         },
     },
@@ -146,6 +148,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
+# Password-reset links in the (console) e-mail stay valid for a day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -157,18 +161,65 @@ if not DEBUG:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "quizzes.api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "quizzes.api.throttles.ThrottleFirst",
+        "rest_framework.permissions.IsAuthenticated",
+        "quizzes.api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "quizzes.api.throttles.UserThrottle",
+        "quizzes.api.throttles.AnonThrottle",
+    ],
+    # Counted in the default cache: set CACHE_URL to db:// or redis:// so workers agree.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("KMODQUIZ_API_USER_RATE", "1200/min"),
+        "anon": os.environ.get("KMODQUIZ_API_ANON_RATE", "30/min"),
+        "tokens": os.environ.get("KMODQUIZ_API_TOKENS_RATE", "20/hour"),
+    },
+    "EXCEPTION_HANDLER": "quizzes.api.exceptions.exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "kmodquiz API",
-    "DESCRIPTION": "Spaced-repetition quizzes on Linux kernel modules.",
+    "DESCRIPTION": (
+        "Spaced-repetition quizzes on Linux kernel modules. Every 4xx answer has the body "
+        '`{"error": {"code": ..., "message": ..., "fields": {...}}}`. See docs/api.md.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": False,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "quizzes.models.QuestionKind",
+        "CardStatusEnum": "quizzes.models.CardStatus",
+        "RatingEnum": "quizzes.models.Rating",
+        "ReportStatusEnum": "quizzes.models.QuestionReport.Status",
+        "VisibilityEnum": "quizzes.models.Bank.Visibility",
+    },
+}
+
+# API tokens (django-rest-knox): stored as SHA-512 digests; expiry is chosen per token.
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_TTL": None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 # kmodquiz's own settings; read at call time through quizzes.conf.

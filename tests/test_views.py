@@ -62,9 +62,21 @@ def test_bank_page_shows_todays_counts_to_an_enrolled_learner(client, now):
     assert '<strong class="new">1</strong> new' in page
 
 
-@pytest.mark.parametrize("model", ["bank", "question", "card", "cardstate", "reviewlog",
-                                   "learnerprofile", "enrollment", "topic", "importrun",
-                                   "bankmembership"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "bank",
+        "question",
+        "card",
+        "cardstate",
+        "reviewlog",
+        "learnerprofile",
+        "enrollment",
+        "topic",
+        "importrun",
+        "bankmembership",
+    ],
+)
 def test_admin_changelists_work_with_filters_and_search(admin_client, model):
     QuestionFactory(kind="cloze")
     url = reverse(f"admin:quizzes_{model}_changelist")

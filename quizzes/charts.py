@@ -1,0 +1,200 @@
+"""Server-rendered SVG charts for the progress pages: a year's heatmap and simple bar charts.
+
+Each chart is an accessible image (role="img", a <title> and a <desc> that says what it shows in
+words), every bar and cell carries its own <title> as a tooltip, and the page puts a table beside
+it for screen readers. Colours come from CSS classes, so the charts follow the light/dark theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import count
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+_ids = count(1)
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # short axis label ("3 Mar")
+    value: float | None  # None: no data (drawn as a gap, not as zero)
+    title: str  # the tooltip and text alternative ("3 Mar: 12 reviews")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _svg(
+    width: float, height: float, title: str, desc: str, body: list[str], cls: str
+) -> SafeString:
+    ident = f"chart{next(_ids)}"
+    head = format_html(
+        '<svg class="chart {}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}t {}d"'
+        ' preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}t">{}</title><desc id="{}d">{}</desc>',
+        cls,
+        _fmt(width),
+        _fmt(height),
+        ident,
+        ident,
+        ident,
+        title,
+        ident,
+        desc,
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # parts escaped as built
+
+
+def heat_level(value: int, peak: int) -> int:
+    """0 for none, then 1–4 by quarters of the busiest day (as GitHub's calendar)."""
+    if value <= 0 or peak <= 0:
+        return 0
+    return min(4, 1 + (4 * (value - 1)) // max(peak, 1))
+
+
+def heatmap(counts: dict[date, int], *, today: date, weeks: int = 53) -> SafeString:
+    """A calendar of the past year, one square per day, Monday at the top of each column."""
+    cell, gap, left, top = 11, 2, 28, 16
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    peak = max(counts.values(), default=0)
+    body: list[str] = []
+    month_seen = None
+    total = 0
+    active = 0
+    for week in range(weeks):
+        x = left + week * (cell + gap)
+        monday = first + timedelta(weeks=week)
+        if monday.month != month_seen:
+            # The first column's month is left unnamed when the next one starts right after it:
+            # the two labels would overlap.
+            if week > 0 or (monday + timedelta(days=14)).month == monday.month:
+                body.append(
+                    format_html(
+                        '<text class="axis" x="{}" y="{}">{}</text>',
+                        x,
+                        top - 5,
+                        MONTHS[monday.month - 1],
+                    )
+                )
+            month_seen = monday.month
+        for weekday in range(7):
+            day = monday + timedelta(days=weekday)
+            if day > today:
+                continue
+            n = counts.get(day, 0)
+            total += n
+            active += n > 0
+            body.append(
+                format_html(
+                    '<rect class="heat{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
+                    "<title>{}: {} review{}</title></rect>",
+                    heat_level(n, peak),
+                    x,
+                    top + weekday * (cell + gap),
+                    cell,
+                    cell,
+                    day.strftime("%a %-d %b %Y"),
+                    n,
+                    "" if n == 1 else "s",
+                )
+            )
+    for weekday, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+        body.append(
+            format_html(
+                '<text class="axis" x="0" y="{}">{}</text>',
+                top + weekday * (cell + gap) + cell - 2,
+                name,
+            )
+        )
+    width = left + weeks * (cell + gap)
+    height = top + 7 * (cell + gap)
+    desc = f"{total} reviews on {active} of the last {weeks * 7} days; the busiest day had {peak}."
+    return _svg(width, height, "Reviews per day over the past year", desc, body, "heatmap")
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    desc: str,
+    unit: str = "",
+    maximum: float | None = None,
+    target: float | None = None,
+    target_label: str = "",
+    label_every: int = 7,
+) -> SafeString:
+    """Vertical bars with a y axis (0 and the top value) and every `label_every`th x label."""
+    width, height = 640, 200
+    left, right, top, bottom = 34, 8, 10, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = maximum if maximum is not None else max((b.value or 0 for b in bars), default=0)
+    peak = peak or 1
+    step = plot_w / max(len(bars), 1)
+    body = [
+        format_html(
+            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            left,
+            top + plot_h,
+            left + plot_w,
+            top + plot_h,
+        ),
+        format_html(
+            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>', left, top, left + plot_w, top
+        ),
+        format_html(
+            '<text class="axis" x="{}" y="{}" text-anchor="end">{}{}</text>',
+            left - 4,
+            top + 8,
+            _fmt(peak),
+            unit,
+        ),
+        format_html(
+            '<text class="axis" x="{}" y="{}" text-anchor="end">0</text>', left - 4, top + plot_h
+        ),
+    ]
+    for index, bar in enumerate(bars):
+        x = left + index * step
+        if bar.value is not None:
+            h = plot_h * min(bar.value, peak) / peak
+            body.append(
+                format_html(
+                    '<rect class="bar" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}</title></rect>",
+                    _fmt(x + step * 0.12),
+                    _fmt(top + plot_h - h),
+                    _fmt(max(step * 0.76, 1)),
+                    _fmt(max(h, 0.5 if bar.value else 0)),
+                    bar.title,
+                )
+            )
+        if index % label_every == 0:
+            body.append(
+                format_html(
+                    '<text class="axis" x="{}" y="{}">{}</text>',
+                    _fmt(x + step * 0.12),
+                    height - 6,
+                    bar.label,
+                )
+            )
+    if target is not None and 0 <= target <= peak:
+        y = top + plot_h - plot_h * target / peak
+        body.append(
+            format_html(
+                '<line class="target" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="axis target-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                left,
+                _fmt(y),
+                left + plot_w,
+                _fmt(y),
+                left + plot_w,
+                _fmt(y - 3),
+                target_label,
+            )
+        )
+    return _svg(width, height, title, desc, body, "bars")

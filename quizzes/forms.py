@@ -1,0 +1,181 @@
+"""Forms of the pages. They check shapes; the services decide what is allowed and write."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from quizzes.models import QuestionKind, Topic
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_TOO_LARGE = "The file is larger than 5 MB."
+SPEC_NOT_JSON = "The answer spec must be a JSON object: {error}"
+SPEC_NOT_OBJECT = "The answer spec must be a JSON object ({...})."
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(n for n in available_timezones() if "/" in n or n == "UTC")
+    return [(n, n.replace("_", " ")) for n in names]
+
+
+class SignupForm(UserCreationForm):
+    """A username, an e-mail address for password resets, and the browser's time zone."""
+
+    email = forms.EmailField(
+        required=True, help_text="Only used to reset your password.", max_length=254
+    )
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class ProfileForm(forms.Form):
+    """The learner's settings (LearnerProfile); saved through services.accounts.profile_update."""
+
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        help_text="Your day, limits and streak follow this zone.",
+    )
+    day_start_hour = forms.TypedChoiceField(
+        label="A new day starts at",
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        help_text="Like Anki's rollover: late-night reviews still count for the same day.",
+    )
+    new_per_day = forms.IntegerField(
+        label="New cards per day", min_value=0, max_value=9999, help_text="Per bank."
+    )
+    reviews_per_day = forms.IntegerField(
+        label="Maximum reviews per day", min_value=0, max_value=99999, help_text="Per bank."
+    )
+    desired_retention = forms.FloatField(
+        label="Desired retention",
+        min_value=0.7,
+        max_value=0.99,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        help_text="The chance of remembering a card when it falls due (0.70–0.99). "
+        "Higher means more reviews.",
+    )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label="What is wrong with this question?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A wrong answer, a typo, an unclear prompt… The bank's instructors will see it.",
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="Note (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Fixed in version …"}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Bank file (kmodquiz-bank JSON)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(IMPORT_TOO_LARGE)
+        return upload
+
+
+class QuestionFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *QuestionKind.choices]
+    )
+    topic = forms.ChoiceField(label="Topic", required=False, choices=[("", "Any topic")])
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Active"), ("retired", "Retired"), ("all", "All")],
+    )
+
+    def __init__(self, *args: Any, topics: list[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "Any topic")] + [(t.slug, t.slug) for t in topics]
+
+
+class QuestionForm(forms.Form):
+    """A question's authored fields; the answer spec is edited as JSON (docs/formats.md)."""
+
+    external_id = forms.RegexField(
+        label="Id",
+        regex=r"^[A-Za-z0-9._:-]{1,100}$",
+        help_text="Stable: a re-import updates the question with this id in place.",
+    )
+    kind = forms.ChoiceField(choices=QuestionKind.choices)
+    prompt = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+    )
+    spec = forms.CharField(
+        label="Answer spec (JSON)",
+        widget=forms.Textarea(attrs={"rows": 10, "class": "mono", "spellcheck": "false"}),
+    )
+    explanation = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+    )
+    topics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    difficulty = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(1, "1 · recall"), (2, "2 · application"), (3, "3 · deep or tricky")],
+        initial=2,
+    )
+    source = forms.CharField(required=False, max_length=300)
+    tags = forms.CharField(
+        required=False, help_text="Comma-separated, e.g. scenario, dmesg.", max_length=1000
+    )
+
+    def __init__(self, *args: Any, topics: list[Topic], editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.slug, f"{t.slug} — {t.title}") for t in topics]
+        if editing:
+            self.fields["external_id"].disabled = True
+
+    def clean_spec(self) -> dict[str, Any]:
+        try:
+            spec = json.loads(self.cleaned_data["spec"])
+        except ValueError as exc:
+            raise forms.ValidationError(SPEC_NOT_JSON.format(error=exc)) from exc
+        if not isinstance(spec, dict):
+            raise forms.ValidationError(SPEC_NOT_OBJECT)
+        return spec
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        return [t.strip() for t in raw.split(",") if t.strip()]
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The cleaned fields in the shape services.authoring expects."""
+        data = dict(self.cleaned_data)
+        data["topics"] = list(data.get("topics") or [])
+        return data
+
+    @staticmethod
+    def initial_from(data: dict[str, Any]) -> dict[str, Any]:
+        """Form initial values from services.authoring.question_as_data."""
+        return {
+            **data,
+            "spec": json.dumps(data.get("spec", {}), indent=2, ensure_ascii=False),
+            "tags": ", ".join(data.get("tags", [])),
+        }

@@ -1,0 +1,31 @@
+"""Server-rendered pages. Each view checks who may see what, then calls selectors/services."""
+
+from quizzes.views.accounts import settings_page, signup
+from quizzes.views.dashboard import bank_detail, bank_enroll, bank_unenroll, home
+from quizzes.views.progress import progress_page
+from quizzes.views.study import (
+    card_action,
+    card_info,
+    card_report,
+    study,
+    study_answer,
+    study_review,
+    study_undo,
+)
+
+__all__ = [
+    "bank_detail",
+    "bank_enroll",
+    "bank_unenroll",
+    "card_action",
+    "card_info",
+    "card_report",
+    "home",
+    "progress_page",
+    "settings_page",
+    "signup",
+    "study",
+    "study_answer",
+    "study_review",
+    "study_undo",
+]

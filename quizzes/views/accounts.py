@@ -1,0 +1,60 @@
+"""Sign-up (when the setting allows it) and the learner's settings page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from quizzes import conf, selectors
+from quizzes.forms import ProfileForm, SignupForm
+from quizzes.services.accounts import PROFILE_FIELDS, profile_update, timezone_is_valid
+from quizzes.views.common import render_local
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign in; 404 when KMODQUIZ["SIGNUP_ENABLED"] is off."""
+    if not conf.get("SIGNUP_ENABLED"):
+        raise Http404("Sign-up is closed on this site.")
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            zone = form.cleaned_data.get("timezone") or ""
+            if zone and timezone_is_valid(zone):
+                # The browser told us where the learner is: their day starts there.
+                profile_update(learner=user, timezone=zone)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Enrol in a bank below to start studying.")
+        return redirect("home")
+    return render_local(request, "quizzes/accounts/signup.html", {"form": form})
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Time zone, the hour the day starts, daily limits, desired retention."""
+    profile = selectors.learner_profile_get(learner=request.user)
+    initial = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        try:
+            profile_update(learner=request.user, **changes)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("settings")
+    return render_local(
+        request,
+        "quizzes/settings.html",
+        # Still the default zone: the page offers the browser's (study.js fills it in).
+        {"form": form, "suggest_browser_zone": profile.timezone == "UTC" and not request.POST},
+    )
