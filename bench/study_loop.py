@@ -59,12 +59,14 @@ def build(learners: int, cards_per_bank: int, seed: int) -> tuple[object, list[o
     card_ids = list(Card.objects.filter(bank=bank).values_list("id", flat=True))
     users = get_user_model()
     users.objects.bulk_create(
-        [users(username=f"bench{i}", password="!") for i in range(learners)], batch_size=2000)
+        [users(username=f"bench{i}", password="!") for i in range(learners)], batch_size=2000
+    )
     people = list(users.objects.filter(username__startswith="bench").order_by("id"))
     LearnerProfile.objects.bulk_create([LearnerProfile(user=u) for u in people], batch_size=2000)
     Enrollment.objects.bulk_create(
         [Enrollment(learner=u, bank=bank, new_per_day=20, reviews_per_day=200) for u in people],
-        batch_size=2000)
+        batch_size=2000,
+    )
     rng = random.Random(seed)
     batch: list[CardState] = []
     for user in people:
@@ -74,11 +76,21 @@ def build(learners: int, cards_per_bank: int, seed: int) -> tuple[object, list[o
                 continue  # still new: no state row, as in real use
             status = CardStatus.LEARNING if roll < 0.15 else CardStatus.REVIEW
             due = now + timedelta(hours=rng.uniform(-24 * 20, 24 * 40))
-            batch.append(CardState(
-                learner=user, card_id=card_id, bank=bank, status=status,
-                step=0 if status == CardStatus.LEARNING else None, stability=rng.uniform(1, 60),
-                difficulty=rng.uniform(1, 10), due=due, last_review=due - timedelta(days=5),
-                reps=rng.randint(1, 12), lapses=rng.randint(0, 2)))
+            batch.append(
+                CardState(
+                    learner=user,
+                    card_id=card_id,
+                    bank=bank,
+                    status=status,
+                    step=0 if status == CardStatus.LEARNING else None,
+                    stability=rng.uniform(1, 60),
+                    difficulty=rng.uniform(1, 10),
+                    due=due,
+                    last_review=due - timedelta(days=5),
+                    reps=rng.randint(1, 12),
+                    lapses=rng.randint(0, 2),
+                )
+            )
             if len(batch) >= 10000:
                 CardState.objects.bulk_create(batch)
                 batch.clear()
@@ -114,14 +126,23 @@ def measure(bank: object, people: list[object], samples: int, seed: int) -> dict
             answer = None
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
-            services.review_submit(learner=learner, card=item.card, answer=answer,
-                                   rating=3 if q.kind == "flashcard" else None, now=now,
-                                   idempotency_key=f"bench-{i}")
+            services.review_submit(
+                learner=learner,
+                card=item.card,
+                answer=answer,
+                rating=3 if q.kind == "flashcard" else None,
+                now=now,
+                idempotency_key=f"bench-{i}",
+            )
             submit_times.append(time.perf_counter() - t0)
         submit_queries.add(len(ctx.captured_queries))
         reset_queries()
-    return {"next": next_times, "submit": submit_times, "next_q": sorted(next_queries),
-            "submit_q": sorted(submit_queries)}
+    return {
+        "next": next_times,
+        "submit": submit_times,
+        "next_q": sorted(next_queries),
+        "submit_q": sorted(submit_queries),
+    }
 
 
 def p(values: list[float], q: float) -> float:
@@ -132,8 +153,11 @@ def p(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a SQLite file in a temp folder")
-    parser.add_argument("--sizes", default="50x200,1000x200",
-                        help="learners x cards, ... (about 90%% of pairs get a state row)")
+    parser.add_argument(
+        "--sizes",
+        default="50x200,1000x200",
+        help="learners x cards, ... (about 90%% of pairs get a state row)",
+    )
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -144,8 +168,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; samples per size: {args.samples}")
-    print(f"{'states':>8} {'next med':>9} {'next p95':>9} {'submit med':>11} {'submit p95':>11}"
-          f" {'queries next/submit':>20} {'build s':>8}")
+    print(
+        f"{'states':>8} {'next med':>9} {'next p95':>9} {'submit med':>11} {'submit p95':>11}"
+        f" {'queries next/submit':>20} {'build s':>8}"
+    )
     medians = []
     for size in args.sizes.split(","):
         learners, cards = (int(x) for x in size.split("x"))
@@ -158,13 +184,17 @@ def main() -> None:
         measure(bank, people, 20, args.seed + 1)  # warm caches and connections
         r = measure(bank, people, args.samples, args.seed)
         medians.append((states, statistics.median(r["next"]), statistics.median(r["submit"])))
-        print(f"{states:>8} {p(r['next'], .5):>8.2f}ms {p(r['next'], .95):>8.2f}ms "
-              f"{p(r['submit'], .5):>10.2f}ms {p(r['submit'], .95):>10.2f}ms "
-              f"{str(r['next_q']) + ' / ' + str(r['submit_q']):>20} {built:>8.1f}")
+        print(
+            f"{states:>8} {p(r['next'], 0.5):>8.2f}ms {p(r['next'], 0.95):>8.2f}ms "
+            f"{p(r['submit'], 0.5):>10.2f}ms {p(r['submit'], 0.95):>10.2f}ms "
+            f"{str(r['next_q']) + ' / ' + str(r['submit_q']):>20} {built:>8.1f}"
+        )
     if len(medians) >= 2:
         (s0, n0, u0), (s1, n1, u1) = medians[0], medians[-1]
-        print(f"ratio {s1} vs {s0} states: study_queue_next {n1 / n0:.2f}x, "
-              f"review_submit {u1 / u0:.2f}x (target <= 1.5x)")
+        print(
+            f"ratio {s1} vs {s0} states: study_queue_next {n1 / n0:.2f}x, "
+            f"review_submit {u1 / u0:.2f}x (target <= 1.5x)"
+        )
 
 
 if __name__ == "__main__":

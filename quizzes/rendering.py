@@ -69,6 +69,9 @@ def sanitize(html: str) -> str:
     )
 
 
+# Rendering is pure and costs more than the SQL of a study request, so results are memoised
+# (per process; a pure function's cache cannot disagree between workers).
+@lru_cache(maxsize=4096)
 def markdown_to_html(text: str) -> str:
     """Render CommonMark and sanitise the result."""
     if not text:
@@ -76,6 +79,7 @@ def markdown_to_html(text: str) -> str:
     return sanitize(_markdown().render(text))
 
 
+@lru_cache(maxsize=8192)
 def markdown_inline(text: str) -> str:
     """Render one line of Markdown without a wrapping paragraph (option labels and the like)."""
     if not text:

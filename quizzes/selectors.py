@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from quizzes import conf, scheduling
@@ -16,6 +18,7 @@ from quizzes.models import (
     CardStatus,
     Enrollment,
     LearnerProfile,
+    Question,
     ReviewLog,
     Topic,
 )
@@ -145,6 +148,131 @@ class QueueContext:
     new_left: int
     reviews_left: int
     topic_ids: list[int]
+    snapshot: QueueSnapshot
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """One learner's day in one bank, read in a single statement (see queue_snapshot)."""
+
+    new_done: int
+    reviews_done: int
+    total_done: int
+    learning_due_today: int
+    reviews_due_today: int
+    new_available: int
+    learning_now_id: int | None
+    review_id: int | None
+    new_card_id: int | None
+    new_card_state_id: int | None
+    learn_ahead_id: int | None
+    next_due: datetime | None
+
+
+@lru_cache(maxsize=4)
+def _snapshot_sql(with_topics: int) -> str:
+    # The study loop's hot path is hand-written SQL: one statement instead of six ORM queries,
+    # because building the ORM's SQL cost more than running it (bench/api_throughput.py).
+    # Portable across SQLite and PostgreSQL; "NOT suspended AND NOT retired" repeats the partial
+    # index's own predicate so both planners use state_due_by_learner_bank.
+    state, card, log = CardState._meta.db_table, Card._meta.db_table, ReviewLog._meta.db_table
+    links = Question.topics.through._meta.db_table
+    marks = ", ".join(["%s"] * with_topics)
+    state_topics = card_topics = ""
+    if with_topics:
+        state_topics = (
+            f" AND EXISTS (SELECT 1 FROM {card} tc JOIN {links} qt ON qt.question_id"
+            f" = tc.question_id WHERE tc.id = s.card_id AND qt.topic_id IN ({marks}))"
+        )
+        card_topics = (
+            f" AND EXISTS (SELECT 1 FROM {links} qt WHERE qt.question_id ="
+            f" c.question_id AND qt.topic_id IN ({marks}))"
+        )
+    active = (
+        "s.learner_id = %s AND s.bank_id = %s AND NOT s.suspended AND NOT s.retired"
+        " AND (s.buried_until IS NULL OR s.buried_until <= %s)" + state_topics
+    )
+    new_pool = (
+        f"c.bank_id = %s AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM {state}"
+        " b WHERE b.card_id = c.id AND b.learner_id = %s AND (b.status > 0 OR b.suspended"
+        " OR b.buried_until > %s))" + card_topics
+    )
+    learning = f"{int(CardStatus.LEARNING)}, {int(CardStatus.RELEARNING)}"
+    review = int(CardStatus.REVIEW)
+    return f"""
+SELECT d.new_done, d.reviews_done, d.total_done,
+ (SELECT COUNT(*) FROM {state} s WHERE {active} AND s.due < %s AND s.status IN ({learning})),
+ (SELECT COUNT(*) FROM {state} s WHERE {active} AND s.due < %s AND s.status = {review}),
+ (SELECT COUNT(*) FROM (SELECT c.id FROM {card} c WHERE {new_pool} LIMIT %s) n),
+ (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %s AND s.status IN ({learning})
+   ORDER BY s.due, s.id LIMIT 1),
+ (SELECT s.id FROM {state} s WHERE {active} AND s.due < %s AND s.status = {review}
+   ORDER BY s.due, s.id LIMIT 1),
+ (SELECT c.id FROM {card} c WHERE {new_pool} ORDER BY c.id LIMIT 1),
+ (SELECT x.id FROM {state} x WHERE x.learner_id = %s AND x.card_id =
+   (SELECT c.id FROM {card} c WHERE {new_pool} ORDER BY c.id LIMIT 1)),
+ (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %s AND s.status IN ({learning})
+   ORDER BY s.due, s.id LIMIT 1),
+ (SELECT MIN(s.due) FROM {state} s WHERE {active} AND s.due > %s)
+FROM (SELECT
+   COALESCE(SUM(CASE WHEN status_before = {int(CardStatus.NEW)} THEN 1 ELSE 0 END), 0) AS new_done,
+   COALESCE(SUM(CASE WHEN status_before = {int(CardStatus.REVIEW)} THEN 1 ELSE 0 END), 0)
+     AS reviews_done,
+   COUNT(*) AS total_done
+  FROM {log} WHERE learner_id = %s AND bank_id = %s AND reviewed_at >= %s AND reviewed_at < %s
+   AND undone_at IS NULL) d
+"""
+
+
+def queue_snapshot(
+    *,
+    learner_id: int,
+    bank_id: int,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    new_limit: int,
+    topic_ids: list[int] | None = None,
+) -> QueueSnapshot:
+    """Counts of the learner's day and the next candidate of each queue, in one statement."""
+    ops = connection.ops
+    t_now, t_start, t_end = (ops.adapt_datetimefield_value(t) for t in (now, start, end))
+    t_ahead = ops.adapt_datetimefield_value(learn_ahead_limit(now))
+    topics = list(topic_ids or [])
+    active = [learner_id, bank_id, t_now, *topics]
+    new_pool = [bank_id, learner_id, t_now, *topics]
+    params = [
+        *active,
+        t_end,
+        *active,
+        t_end,
+        *new_pool,
+        new_limit,
+        *active,
+        t_now,
+        *active,
+        t_end,
+        *new_pool,
+        learner_id,
+        *new_pool,
+        *active,
+        t_ahead,
+        *active,
+        t_now,
+        learner_id,
+        bank_id,
+        t_start,
+        t_end,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_snapshot_sql(len(topics)), params)
+        row = cursor.fetchone()
+    next_due = row[11]
+    if next_due is not None and not isinstance(next_due, datetime):
+        next_due = datetime.fromisoformat(str(next_due))  # SQLite returns text
+    if next_due is not None and next_due.tzinfo is None:
+        next_due = next_due.replace(tzinfo=UTC)
+    return QueueSnapshot(*(int(v) for v in row[:6]), *row[6:11], next_due=next_due)
 
 
 def queue_context(
@@ -153,29 +281,33 @@ def queue_context(
     enrollment: Enrollment,
     now: datetime,
     topic_ids: list[int] | None = None,
+    done_extra: DoneToday | None = None,
 ) -> QueueContext:
-    """The learner's day, what they did in it and what is left — a fixed number of queries."""
+    """The learner's day, what they did in it and what is left — one query (two without a
+    cached profile). `done_extra` adds reviews not yet in the log (review_submit's own)."""
     profile = learner_profile_get(learner=learner)
-    bank = enrollment.bank
     start, end = learner_day(profile=profile, now=now)
-    done = done_today(learner=learner, bank=bank, start=start, end=end)
+    snap = queue_snapshot(
+        learner_id=learner.pk,
+        bank_id=enrollment.bank_id,
+        now=now,
+        start=start,
+        end=end,
+        new_limit=enrollment.new_per_day,
+        topic_ids=topic_ids,
+    )
+    extra = done_extra or DoneToday(new=0, reviews=0, total=0)
+    done = DoneToday(
+        new=snap.new_done + extra.new,
+        reviews=snap.reviews_done + extra.reviews,
+        total=snap.total_done + extra.total,
+    )
     new_left = max(0, enrollment.new_per_day - done.new)
     reviews_left = max(0, enrollment.reviews_per_day - done.reviews)
-    states = active_states(learner=learner, bank=bank, now=now).filter(due__lt=end)
-    if topic_ids:
-        states = states.filter(card__question__topics__in=topic_ids).distinct()
-    due = states.aggregate(
-        learning=Count("id", filter=Q(status__in=[CardStatus.LEARNING, CardStatus.RELEARNING])),
-        review=Count("id", filter=Q(status=CardStatus.REVIEW)),
-    )
-    # Counting stops at the limit: the cost is bounded by today's limit, not the bank's size.
-    new_available = (
-        new_cards(learner=learner, bank=bank, now=now, topic_ids=topic_ids)[:new_left].count()
-        if new_left
-        else 0
-    )
     counts = QueueCounts(
-        new=new_available, learning=due["learning"], review=min(due["review"], reviews_left)
+        new=min(snap.new_available, new_left),
+        learning=snap.learning_due_today,
+        review=min(snap.reviews_due_today, reviews_left),
     )
     return QueueContext(
         profile=profile,
@@ -187,6 +319,7 @@ def queue_context(
         new_left=new_left,
         reviews_left=reviews_left,
         topic_ids=topic_ids or [],
+        snapshot=snap,
     )
 
 

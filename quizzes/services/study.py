@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,13 +28,10 @@ from quizzes.models import (
     ReviewLog,
 )
 from quizzes.selectors import (
+    DoneToday,
     QueueCounts,
-    active_states,
-    learn_ahead_limit,
     learner_day,
     learner_profile_get,
-    new_cards,
-    next_due_after,
     queue_context,
     schedule_of,
     scheduler_config,
@@ -94,66 +91,48 @@ def elapsed_ms_from_token(
 
 
 def study_queue_next(
-    *, learner: AbstractBaseUser, bank: Bank, now: datetime, topics: list[str] | None = None
+    *,
+    learner: AbstractBaseUser,
+    bank: Bank,
+    now: datetime,
+    topics: list[str] | None = None,
+    enrollment: Enrollment | None = None,
 ) -> QueueResult:
     """The next card to study in a bank, with today's counts and the four interval previews.
 
     Order: learning/relearning cards due now; then reviews due by the end of the learner's day
     (by due time) interleaved with new cards within today's limit; when nothing else is left,
-    learning cards due within the learn-ahead window.
+    learning cards due within the learn-ahead window. Pass the learner's `enrollment` in this
+    bank when the caller already has it.
     """
-    enrollment = enrollment_get(learner=learner, bank=bank)
+    if enrollment is None or enrollment.bank_id != bank.pk or enrollment.learner_id != learner.pk:
+        enrollment = enrollment_get(learner=learner, bank=bank)
     topic_ids = topic_ids_with_descendants(bank=bank, slugs=topics or [])
     if topics and not topic_ids:
         topic_ids = [-1]  # unknown topics: nothing matches, rather than everything
     ctx = queue_context(learner=learner, enrollment=enrollment, now=now, topic_ids=topic_ids)
-    states = active_states(learner=learner, bank=bank, now=now).select_related("card__question")
-    if topic_ids:
-        states = states.filter(card__question__topics__in=topic_ids).distinct()
-    learning = [CardStatus.LEARNING, CardStatus.RELEARNING]
-
-    chosen: tuple[Card, CardState | None, str] | None = None
-    state = states.filter(status__in=learning, due__lte=now).order_by("due", "id").first()
-    if state is not None:
-        chosen = (state.card, state, "learning")
+    snap = ctx.snapshot
+    state_id: int | None = None
+    card_id: int | None = None
+    queue = "learning"
+    if snap.learning_now_id is not None:
+        state_id = snap.learning_now_id
     else:
-        review = None
-        if ctx.counts.review:
-            review = (
-                states.filter(status=CardStatus.REVIEW, due__lt=ctx.end)
-                .order_by("due", "id")
-                .first()
-            )
-        new = None
-        if ctx.counts.new and (review is None or _new_turn(ctx)):
-            new = (
-                new_cards(learner=learner, bank=bank, now=now, topic_ids=topic_ids)
-                .select_related("question")
-                .first()
-            )
-        if new is not None:
-            chosen = (new, None, "new")
-        elif review is not None:
-            chosen = (review.card, review, "review")
+        review_id = snap.review_id if ctx.counts.review else None
+        if ctx.counts.new and snap.new_card_id and (review_id is None or _new_turn(ctx)):
+            card_id, state_id, queue = snap.new_card_id, snap.new_card_state_id, "new"
+        elif review_id is not None:
+            state_id, queue = review_id, "review"
         else:
-            state = (
-                states.filter(status__in=learning, due__lte=learn_ahead_limit(now))
-                .order_by("due", "id")
-                .first()
-            )
-            if state is not None:
-                chosen = (state.card, state, "learning")
-    if chosen is None:
-        return QueueResult(
-            item=None,
-            counts=ctx.counts,
-            day_end=ctx.end,
-            next_due=next_due_after(learner=learner, bank=bank, now=now),
-        )
-    card, state, queue = chosen
-    if queue == "new" and state is None:
-        # A new card may have a state row (a reset card); fetch it so previews start from it.
-        state = CardState.objects.filter(learner=learner, card=card).first()
+            state_id = snap.learn_ahead_id
+    if state_id is None and card_id is None:
+        return QueueResult(item=None, counts=ctx.counts, day_end=ctx.end, next_due=snap.next_due)
+    state: CardState | None = None
+    if state_id is not None:
+        state = CardState.objects.select_related("card__question").get(pk=state_id)
+        card = state.card
+    else:
+        card = Card.objects.select_related("question").get(pk=card_id)
     config = scheduler_config(ctx.profile)
     previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
     item = QueueItem(
@@ -194,12 +173,16 @@ class CheckResult:
     previews: dict[int, datetime]
 
 
-def _card_for_learner(*, learner: AbstractBaseUser, card: Card) -> Card:
-    if not Enrollment.objects.filter(learner=learner, bank_id=card.bank_id).exists():
+def _card_for_learner(*, learner: AbstractBaseUser, card: Card) -> Enrollment:
+    """The learner's enrolment in the card's bank; refuses retired cards and other banks."""
+    enrollment = (
+        Enrollment.objects.filter(learner=learner, bank_id=card.bank_id).order_by("pk").first()
+    )
+    if enrollment is None:
         raise errors.NotEnrolled(errors.CARD_NOT_IN_ENROLLED_BANK)
     if card.retired_at is not None:
         raise ValidationError(errors.CARD_RETIRED, code="retired")
-    return card
+    return enrollment
 
 
 def answer_check(
@@ -346,7 +329,7 @@ def _replay(*, learner: AbstractBaseUser, key: str, digest: str) -> ReviewResult
         return None
     if log.request_hash != digest:
         raise errors.IdempotencyConflict()
-    return ReviewResult.from_json(log.response)
+    return ReviewResult.from_json({**log.response, "log_id": log.pk})
 
 
 def review_submit(
@@ -366,98 +349,120 @@ def review_submit(
     """
     now = now.astimezone(UTC)
     digest = request_hash(card_id=card.pk, answer=answer, rating=rating)
-    if idempotency_key:
-        replay = _replay(learner=learner, key=idempotency_key, digest=digest)
-        if replay is not None:
-            return replay
-    _card_for_learner(learner=learner, card=card)
-    question = card.question
-    verdict = grading.grade(question.kind, question.spec, answer, deletion=card.deletion or None)
-    final_rating = _resolve_rating(kind=question.kind, correct=verdict.correct, rating=rating)
-    profile = learner_profile_get(learner=learner)
     try:
-        with transaction.atomic():
-            state = _state_for_update(learner=learner, card=card)
-            if idempotency_key:
-                # Checked again under the lock: a concurrent twin may have committed meanwhile.
-                replay = _replay(learner=learner, key=idempotency_key, digest=digest)
-                if replay is not None:
-                    return replay
-            if state.suspended:
-                raise ValidationError(errors.CARD_SUSPENDED, code="suspended")
-            before = _snapshot(state)
-            schedule = scheduling.review(
-                schedule_of(state),
-                final_rating,
-                now=now,
-                config=scheduler_config(profile),
-                card_id=card.pk,
-            )
-            _restore(
-                state,
-                {
-                    **schedule.to_json(),
-                    "suspended": False,
-                    "is_leech": state.is_leech,
-                    "buried_until": None,
-                },
-            )
-            leech = _is_new_leech(
-                schedule,
-                lapsed=before["status"] == CardStatus.REVIEW and final_rating == Rating.AGAIN,
-            )
-            if leech:
-                state.suspended = True
-                state.is_leech = True
-            state.save()
-            log = ReviewLog.objects.create(
-                learner=learner,
-                card=card,
-                bank_id=card.bank_id,
-                rating=final_rating,
-                correct=verdict.correct,
-                score=verdict.score,
-                answer=answer,
-                elapsed_ms=elapsed_ms_from_token(
-                    token=serve_token, learner=learner, card=card, now=now
-                ),
-                reviewed_at=now,
-                status_before=before["status"],
-                state_before=before,
-                state_after=_snapshot(state),
-                due_after=schedule.due,
-                interval_seconds=int((schedule.due - now).total_seconds()),
-                idempotency_key=idempotency_key or None,
-                request_hash=digest,
-            )
-            enrollment = Enrollment.objects.select_related("bank").get(
-                learner=learner, bank_id=card.bank_id
-            )
-            counts = queue_context(learner=learner, enrollment=enrollment, now=now).counts
-            result = ReviewResult(
-                log_id=log.pk,
-                card_id=card.pk,
-                rating=final_rating,
-                correct=verdict.correct,
-                score=verdict.score,
-                feedback=verdict.feedback,
-                expected=verdict.expected,
-                explanation=question.explanation,
-                due=schedule.due,
-                interval=scheduling.format_interval(schedule.due - now),
-                leech=leech,
-                counts=counts.to_json(),
-            )
-            log.response = result.to_json()
-            log.save(update_fields=["response"])
-            return result
-    except IntegrityError:
-        # The same key committed by a concurrent request between our checks: answer as it did.
+        return _record_review(
+            learner=learner,
+            card=card,
+            answer=answer,
+            rating=rating,
+            now=now,
+            idempotency_key=idempotency_key,
+            digest=digest,
+            serve_token=serve_token,
+        )
+    except (ValidationError, grading.InvalidAnswer, IntegrityError):
+        # The key's unique constraint is the guard: a key already used (by a retry, or by a
+        # concurrent twin that committed first) fails the insert and rolls everything back.
+        # Only then is the first answer looked up, so the common path pays no extra query.
         if idempotency_key:
             replay = _replay(learner=learner, key=idempotency_key, digest=digest)
             if replay is not None:
                 return replay
         raise
+
+
+def _record_review(
+    *,
+    learner: AbstractBaseUser,
+    card: Card,
+    answer: Any,
+    rating: int | None,
+    now: datetime,
+    idempotency_key: str | None,
+    digest: str,
+    serve_token: str | None,
+) -> ReviewResult:
+    enrollment = _card_for_learner(learner=learner, card=card)
+    question = card.question
+    verdict = grading.grade(question.kind, question.spec, answer, deletion=card.deletion or None)
+    final_rating = _resolve_rating(kind=question.kind, correct=verdict.correct, rating=rating)
+    profile = learner_profile_get(learner=learner)
+    with transaction.atomic():
+        state = _state_for_update(learner=learner, card=card)
+        if state.suspended:
+            raise ValidationError(errors.CARD_SUSPENDED, code="suspended")
+        before = _snapshot(state)
+        schedule = scheduling.review(
+            schedule_of(state),
+            final_rating,
+            now=now,
+            config=scheduler_config(profile),
+            card_id=card.pk,
+        )
+        _restore(
+            state,
+            {
+                **schedule.to_json(),
+                "suspended": False,
+                "is_leech": state.is_leech,
+                "buried_until": None,
+            },
+        )
+        leech = _is_new_leech(
+            schedule, lapsed=before["status"] == CardStatus.REVIEW and final_rating == Rating.AGAIN
+        )
+        if leech:
+            state.suspended = True
+            state.is_leech = True
+        state.save()
+        # Today's counts with this review included: the state is already updated; the log row
+        # is not written yet, so its contribution to today's tallies is added here.
+        this_review = DoneToday(
+            new=int(before["status"] == CardStatus.NEW),
+            reviews=int(before["status"] == CardStatus.REVIEW),
+            total=1,
+        )
+        counts = queue_context(
+            learner=learner, enrollment=enrollment, now=now, done_extra=this_review
+        ).counts
+        result = ReviewResult(
+            log_id=0,
+            card_id=card.pk,
+            rating=final_rating,
+            correct=verdict.correct,
+            score=verdict.score,
+            feedback=verdict.feedback,
+            expected=verdict.expected,
+            explanation=question.explanation,
+            due=schedule.due,
+            interval=scheduling.format_interval(schedule.due - now),
+            leech=leech,
+            counts=counts.to_json(),
+        )
+        response = result.to_json()
+        del response["log_id"]  # known once inserted; _replay adds it back from the row
+        log = ReviewLog.objects.create(
+            learner=learner,
+            card=card,
+            bank_id=card.bank_id,
+            rating=final_rating,
+            correct=verdict.correct,
+            score=verdict.score,
+            answer=answer,
+            elapsed_ms=elapsed_ms_from_token(
+                token=serve_token, learner=learner, card=card, now=now
+            ),
+            reviewed_at=now,
+            status_before=before["status"],
+            state_before=before,
+            state_after=_snapshot(state),
+            due_after=schedule.due,
+            interval_seconds=int((schedule.due - now).total_seconds()),
+            idempotency_key=idempotency_key or None,
+            request_hash=digest,
+            response=response,
+        )
+    return replace(result, log_id=log.pk)
 
 
 def _is_new_leech(schedule: scheduling.Schedule, *, lapsed: bool) -> bool:

@@ -79,7 +79,9 @@ def test_a_learner_studies_ten_cards_by_keyboard_undoes_one_and_sees_the_counts_
 ) -> None:
     page = pages.new()
     page.goto(reverse("login"))
-    page.keyboard.type("ada")  # the username field has the focus
+    # The username field takes the focus by itself (autofocus); wait for it, then type.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    page.keyboard.type("ada")
     page.keyboard.press("Tab")
     page.keyboard.type("pw-for-tests")
     press(page, "Enter")

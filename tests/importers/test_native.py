@@ -28,8 +28,13 @@ def bank_doc(questions: list[dict[str, Any]] | None = None, **extra: Any) -> dic
 
 def question(qid: str, kind: str, **extra: Any) -> dict[str, Any]:
     q = {
-        "id": qid, "kind": kind, "topics": ["commands/modprobe"], "prompt": "Which?",
-        "explanation": "Because.", "difficulty": 2, "source": "modprobe(8)",
+        "id": qid,
+        "kind": kind,
+        "topics": ["commands/modprobe"],
+        "prompt": "Which?",
+        "explanation": "Because.",
+        "difficulty": 2,
+        "source": "modprobe(8)",
         "spec": spec_for(kind, 1),
     }
     q.update(extra)
@@ -42,9 +47,20 @@ def problems_of(text: str) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-@pytest.mark.parametrize("kind", ["flashcard", "single_choice", "multiple_choice", "true_false",
-                                  "short_answer", "shell_command", "cloze", "ordering",
-                                  "matching"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "flashcard",
+        "single_choice",
+        "multiple_choice",
+        "true_false",
+        "short_answer",
+        "shell_command",
+        "cloze",
+        "ordering",
+        "matching",
+    ],
+)
 def test_every_kind_parses(kind: str) -> None:
     parsed = native.parse(json.dumps(bank_doc([question("q1", kind)])))
     assert parsed.slug == "demo"
@@ -93,18 +109,48 @@ def test_unknown_topics_duplicate_ids_and_bad_parents_are_all_reported() -> None
 @pytest.mark.parametrize(
     ("kind", "spec", "message"),
     [
-        ("ordering", {"items": [{"id": "a", "text": "x"}, {"id": "b", "text": "y"},
-                                {"id": "c", "text": "z"}], "correct_order": ["a", "b", "d"]},
-         "every item id"),
-        ("matching", {"left": [{"id": "l1", "text": "x"}, {"id": "l2", "text": "y"},
-                               {"id": "l3", "text": "z"}],
-                      "right": [{"id": "r1", "text": "x"}, {"id": "r2", "text": "y"},
-                                {"id": "r3", "text": "z"}],
-                      "pairs": {"l1": "r1", "l2": "r2", "l3": "r9"}}, "r9 is not a right id"),
+        (
+            "ordering",
+            {
+                "items": [
+                    {"id": "a", "text": "x"},
+                    {"id": "b", "text": "y"},
+                    {"id": "c", "text": "z"},
+                ],
+                "correct_order": ["a", "b", "d"],
+            },
+            "every item id",
+        ),
+        (
+            "matching",
+            {
+                "left": [
+                    {"id": "l1", "text": "x"},
+                    {"id": "l2", "text": "y"},
+                    {"id": "l3", "text": "z"},
+                ],
+                "right": [
+                    {"id": "r1", "text": "x"},
+                    {"id": "r2", "text": "y"},
+                    {"id": "r3", "text": "z"},
+                ],
+                "pairs": {"l1": "r1", "l2": "r2", "l3": "r9"},
+            },
+            "r9 is not a right id",
+        ),
         ("cloze", {"text": "no deletion {{c1:: here", "alternatives": {}}, "at least one"),
-        ("multiple_choice", {"options": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"},
-                                         {"id": "c", "text": "z"}], "correct": ["a"]},
-         "duplicate ids a"),
+        (
+            "multiple_choice",
+            {
+                "options": [
+                    {"id": "a", "text": "x"},
+                    {"id": "a", "text": "y"},
+                    {"id": "c", "text": "z"},
+                ],
+                "correct": ["a"],
+            },
+            "duplicate ids a",
+        ),
     ],
 )
 def test_inconsistent_specs_are_refused(kind: str, spec: dict[str, Any], message: str) -> None:

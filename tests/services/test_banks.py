@@ -25,8 +25,9 @@ def load(doc, now, user=None, **kw):
 
 @pytest.fixture
 def doc():
-    return bank_doc([question("q1", "single_choice"), question("q2", "cloze"),
-                     question("q3", "true_false")])
+    return bank_doc(
+        [question("q1", "single_choice"), question("q2", "cloze"), question("q3", "true_false")]
+    )
 
 
 def test_first_load_creates_questions_cards_and_topics(doc, now):

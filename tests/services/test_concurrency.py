@@ -51,8 +51,14 @@ def test_the_same_idempotency_key_twice_at_once_records_one_review(setup, now, a
     learner, card = setup
 
     def submit():
-        return services.review_submit(learner=learner, card=card, answer=True, rating=None,
-                                      now=now, idempotency_key="same-key")
+        return services.review_submit(
+            learner=learner,
+            card=card,
+            answer=True,
+            rating=None,
+            now=now,
+            idempotency_key="same-key",
+        )
 
     a, b = race(submit, submit)
     assert isinstance(a, services.ReviewResult), a
@@ -63,13 +69,13 @@ def test_the_same_idempotency_key_twice_at_once_records_one_review(setup, now, a
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_different_reviews_of_one_card_at_once_are_both_recorded_in_turn(setup, now,
-                                                                              attempt):
+def test_two_different_reviews_of_one_card_at_once_are_both_recorded_in_turn(setup, now, attempt):
     learner, card = setup
 
     def submit(key: str, answer: bool):
-        return lambda: services.review_submit(learner=learner, card=card, answer=answer,
-                                              rating=None, now=now, idempotency_key=key)
+        return lambda: services.review_submit(
+            learner=learner, card=card, answer=answer, rating=None, now=now, idempotency_key=key
+        )
 
     a, b = race(submit("k-a", True), submit("k-b", False))
     assert isinstance(a, services.ReviewResult), a

@@ -32,10 +32,17 @@ def build(size: int, now):
     cards = [c for q in questions for c in q.cards.all()]
     for i, card in enumerate(cards[: size // 2]):
         CardState.objects.create(
-            learner=learner, card=card, bank=bank,
-            status=CardStatus.REVIEW if i % 2 else CardStatus.LEARNING, step=0 if i % 2 == 0
-            else None, stability=4.0, difficulty=5.0, due=now - timedelta(hours=1 + i),
-            last_review=now - timedelta(days=4), reps=3)
+            learner=learner,
+            card=card,
+            bank=bank,
+            status=CardStatus.REVIEW if i % 2 else CardStatus.LEARNING,
+            step=0 if i % 2 == 0 else None,
+            stability=4.0,
+            difficulty=5.0,
+            due=now - timedelta(hours=1 + i),
+            last_review=now - timedelta(days=4),
+            reps=3,
+        )
     return bank, learner
 
 
@@ -50,8 +57,13 @@ def test_study_queue_next_query_count_is_constant(now, topics):
     counts = []
     for size in (10, 1000):
         bank, learner = build(size, now)
-        counts.append(count(lambda b=bank, u=learner: services.study_queue_next(
-            learner=u, bank=b, now=now, topics=topics)))
+        counts.append(
+            count(
+                lambda b=bank, u=learner: services.study_queue_next(
+                    learner=u, bank=b, now=now, topics=topics
+                )
+            )
+        )
     assert counts[0] == counts[1], counts
 
 
@@ -62,7 +74,11 @@ def test_review_submit_query_count_is_constant(now):
         item = services.study_queue_next(learner=learner, bank=bank, now=now).item
         payload = right_answer(item.card.question, item.card.deletion)
         rating = 3 if item.card.question.kind == "flashcard" else None
-        counts.append(count(lambda c=item.card, u=learner, p=payload, r=rating:
-                            services.review_submit(learner=u, card=c, answer=p, rating=r,
-                                                   now=now, idempotency_key="k")))
+        counts.append(
+            count(
+                lambda c=item.card, u=learner, p=payload, r=rating: services.review_submit(
+                    learner=u, card=c, answer=p, rating=r, now=now, idempotency_key="k"
+                )
+            )
+        )
     assert counts[0] == counts[1], counts

@@ -57,8 +57,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 CARD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The card's id.")
 
 
-def _enrolled_bank(request: Request, slug: str) -> Bank:
-    """The bank, when the caller is enrolled; 404 if they cannot see it, 403 if not enrolled."""
+def _enrollment(request: Request, slug: str) -> Enrollment:
+    """The caller's enrolment in the bank; 404 if they cannot see it, 403 if not enrolled."""
     enrollment = (
         limit_to_token_banks(request, Enrollment.objects.all(), "bank_id")
         .select_related("bank")
@@ -66,10 +66,14 @@ def _enrolled_bank(request: Request, slug: str) -> Bank:
         .first()
     )
     if enrollment is not None:
-        return enrollment.bank
+        return enrollment
     if not visible_banks(request).filter(slug=slug).exists():
         raise Http404
     raise service_errors.NotEnrolled()
+
+
+def _enrolled_bank(request: Request, slug: str) -> Bank:
+    return _enrollment(request, slug).bank
 
 
 def _card(request: Request, pk: int) -> Card:
@@ -94,11 +98,16 @@ def _card(request: Request, pk: int) -> Card:
 )
 class StudyNextView(APIView):
     def get(self, request: Request, slug: str) -> Response:
-        bank = _enrolled_bank(request, slug)
+        enrollment = _enrollment(request, slug)
+        bank = enrollment.bank
         topics = [t for t in request.query_params.get("topics", "").split(",") if t.strip()]
         now = clock.now()
         result = services.study_queue_next(
-            learner=request.user, bank=bank, now=now, topics=[t.strip() for t in topics] or None
+            learner=request.user,
+            bank=bank,
+            now=now,
+            topics=[t.strip() for t in topics] or None,
+            enrollment=enrollment,
         )
         item = result.item
         body: dict[str, Any] = {

@@ -11,9 +11,15 @@ from django.db.models import Count
 from quizzes.models import Bank, Question, QuestionKind, Topic
 
 SHORT = {
-    "flashcard": "flash", "single_choice": "single", "multiple_choice": "multi",
-    "true_false": "t/f", "short_answer": "short", "shell_command": "shell", "cloze": "cloze",
-    "ordering": "order", "matching": "match",
+    "flashcard": "flash",
+    "single_choice": "single",
+    "multiple_choice": "multi",
+    "true_false": "t/f",
+    "short_answer": "short",
+    "shell_command": "shell",
+    "cloze": "cloze",
+    "ordering": "order",
+    "matching": "match",
 }
 
 
@@ -38,8 +44,10 @@ class Command(BaseCommand):
         # A question's primary topic is the first it was given: the smallest through-row id.
         through = Question.topics.through
         primary: dict[int, int] = {}
-        for row in through.objects.filter(question__bank=bank).order_by("id").values(
-            "question_id", "topic_id"
+        for row in (
+            through.objects.filter(question__bank=bank)
+            .order_by("id")
+            .values("question_id", "topic_id")
         ):
             primary.setdefault(row["question_id"], row["topic_id"])
         table: dict[str, Counter[str]] = {}
@@ -69,7 +77,14 @@ class Command(BaseCommand):
         for name, row in table.items():
             roots[name.split("/")[0]] += sum(row.values())
         self.stdout.write("by section: " + ", ".join(f"{k} {v}" for k, v in sorted(roots.items())))
-        self.stdout.write(f"scenario questions: {scenario}; difficulty: " + ", ".join(
-            f"{d['difficulty']}: {d['n']}" for d in Question.objects.active().filter(bank=bank)
-            .values("difficulty").annotate(n=Count("id")).order_by("difficulty")))
-
+        self.stdout.write(
+            f"scenario questions: {scenario}; difficulty: "
+            + ", ".join(
+                f"{d['difficulty']}: {d['n']}"
+                for d in Question.objects.active()
+                .filter(bank=bank)
+                .values("difficulty")
+                .annotate(n=Count("id"))
+                .order_by("difficulty")
+            )
+        )
