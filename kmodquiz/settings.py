@@ -92,6 +92,15 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600, conn_health_checks=True
     )
 }
+# Server-side binding lets psycopg prepare the statements a worker repeats (the study loop's
+# are the same few), so PostgreSQL stops re-planning them on every request. Turn it off behind
+# a transaction-pooling proxy (PgBouncer < 1.21) that cannot keep prepared statements.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (busy timeout) instead
     # of failing with "database is locked" when a read transaction tries to upgrade.

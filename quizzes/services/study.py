@@ -30,11 +30,14 @@ from quizzes.models import (
 from quizzes.selectors import (
     DoneToday,
     QueueCounts,
+    card_with_question,
     learner_day,
     learner_profile_get,
     queue_context,
     schedule_of,
     scheduler_config,
+    state_locked,
+    state_with_card,
     topic_ids_with_descendants,
 )
 
@@ -129,10 +132,13 @@ def study_queue_next(
         return QueueResult(item=None, counts=ctx.counts, day_end=ctx.end, next_due=snap.next_due)
     state: CardState | None = None
     if state_id is not None:
-        state = CardState.objects.select_related("card__question").get(pk=state_id)
+        state = state_with_card(state_id=state_id)
+        assert state is not None  # read in this request's snapshot; states are never deleted
         card = state.card
     else:
-        card = Card.objects.select_related("question").get(pk=card_id)
+        found = card_with_question(card_id=card_id)
+        assert found is not None  # cards are never deleted (PROTECT)
+        card = found
     config = scheduler_config(ctx.profile)
     previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
     item = QueueItem(
@@ -175,11 +181,10 @@ class CheckResult:
 
 def _card_for_learner(*, learner: AbstractBaseUser, card: Card) -> Enrollment:
     """The learner's enrolment in the card's bank; refuses retired cards and other banks."""
-    enrollment = (
-        Enrollment.objects.filter(learner=learner, bank_id=card.bank_id).order_by("pk").first()
-    )
-    if enrollment is None:
-        raise errors.NotEnrolled(errors.CARD_NOT_IN_ENROLLED_BANK)
+    try:
+        enrollment = Enrollment.objects.get(learner=learner, bank_id=card.bank_id)
+    except Enrollment.DoesNotExist:
+        raise errors.NotEnrolled(errors.CARD_NOT_IN_ENROLLED_BANK) from None
     if card.retired_at is not None:
         raise ValidationError(errors.CARD_RETIRED, code="retired")
     return enrollment
@@ -289,11 +294,9 @@ def _restore(state: CardState, snapshot: dict[str, Any]) -> None:
 
 def _state_for_update(*, learner: AbstractBaseUser, card: Card) -> CardState:
     """The learner's state row of a card, locked; created (as new) when missing."""
-    states = CardState.objects.select_for_update()
-    try:
-        return states.get(learner=learner, card=card)
-    except CardState.DoesNotExist:
-        pass
+    state = state_locked(learner_id=learner.pk, card_id=card.pk)
+    if state is not None:
+        return state
     try:
         with transaction.atomic():
             return CardState.objects.create(
@@ -304,7 +307,9 @@ def _state_for_update(*, learner: AbstractBaseUser, card: Card) -> CardState:
             )
     except IntegrityError:
         # Another request created it first; take the row it made, waiting for its lock.
-        return states.get(learner=learner, card=card)
+        state = state_locked(learner_id=learner.pk, card_id=card.pk)
+        assert state is not None
+        return state
 
 
 def _resolve_rating(*, kind: str, correct: bool | None, rating: int | None) -> int:

@@ -367,6 +367,7 @@ def test_an_answer_of_the_wrong_shape_is_a_400_naming_the_field(client, bank, ki
         ({"card": 1, "answer": True, "rating": 7}, "rating"),
         ({"card": 1, "answer": True, "rating": "good"}, "rating"),
         ({"card": 10**9, "answer": True}, "card"),
+        ({"card": 10**20, "answer": True}, "card"),  # beyond a 64-bit id: refused, not a 500
     ],
 )
 def test_wrong_types_and_unknown_ids_name_the_field(client, bank, body, field):

@@ -68,7 +68,7 @@ class CheckResultSerializer(serializers.Serializer):
 
 
 class ReviewCreateSerializer(AnswerSerializer):
-    card = serializers.IntegerField(min_value=1)
+    card = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     rating = serializers.ChoiceField(
         choices=Rating.choices,
         required=False,
