@@ -104,7 +104,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bo
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (busy timeout) instead
     # of failing with "database is locked" when a read transaction tries to upgrade.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

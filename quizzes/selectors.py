@@ -281,10 +281,9 @@ def queue_context(
     enrollment: Enrollment,
     now: datetime,
     topic_ids: list[int] | None = None,
-    done_extra: DoneToday | None = None,
 ) -> QueueContext:
     """The learner's day, what they did in it and what is left — one query (two without a
-    cached profile). `done_extra` adds reviews not yet in the log (review_submit's own)."""
+    cached profile)."""
     profile = learner_profile_get(learner=learner)
     start, end = learner_day(profile=profile, now=now)
     snap = queue_snapshot(
@@ -293,15 +292,11 @@ def queue_context(
         now=now,
         start=start,
         end=end,
-        new_limit=enrollment.new_per_day,
+        # One past the limit: after a new card leaves the pool, min(pool - 1, limit) is exact.
+        new_limit=enrollment.new_per_day + 1,
         topic_ids=topic_ids,
     )
-    extra = done_extra or DoneToday(new=0, reviews=0, total=0)
-    done = DoneToday(
-        new=snap.new_done + extra.new,
-        reviews=snap.reviews_done + extra.reviews,
-        total=snap.total_done + extra.total,
-    )
+    done = DoneToday(new=snap.new_done, reviews=snap.reviews_done, total=snap.total_done)
     new_left = max(0, enrollment.new_per_day - done.new)
     reviews_left = max(0, enrollment.reviews_per_day - done.reviews)
     counts = QueueCounts(
@@ -320,6 +315,54 @@ def queue_context(
         reviews_left=reviews_left,
         topic_ids=topic_ids or [],
         snapshot=snap,
+    )
+
+
+@dataclass(frozen=True)
+class QueuedCard:
+    """What decides whether a card counts in one of today's queues."""
+
+    status: int
+    due: datetime | None
+    suspended: bool
+    buried_until: datetime | None
+
+    def active(self, now: datetime) -> bool:
+        return not self.suspended and (self.buried_until is None or self.buried_until <= now)
+
+    def due_in(self, statuses: tuple[int, ...], now: datetime, end: datetime) -> bool:
+        return (
+            self.active(now) and self.status in statuses and self.due is not None and self.due < end
+        )
+
+
+_LEARNING = (CardStatus.LEARNING, CardStatus.RELEARNING)
+_REVIEW = (CardStatus.REVIEW,)
+
+
+def counts_after_review(
+    ctx: QueueContext, *, was: QueuedCard, now_is: QueuedCard, now: datetime
+) -> QueueCounts:
+    """Today's counts once one card moved from `was` to `now_is` by a review at `now`.
+
+    `ctx` was read just before the review (without topics); the same rules as the snapshot's
+    SQL decide where the card counted before and after, and the review is added to the tallies.
+    """
+    snap, end, enrollment = ctx.snapshot, ctx.end, ctx.enrollment
+    done_new = ctx.done.new + int(was.status == CardStatus.NEW)
+    done_reviews = ctx.done.reviews + int(was.status == CardStatus.REVIEW)
+
+    def moved(statuses: tuple[int, ...]) -> int:
+        return int(now_is.due_in(statuses, now, end)) - int(was.due_in(statuses, now, end))
+
+    pool = snap.new_available - int(was.status == CardStatus.NEW and was.active(now))
+    return QueueCounts(
+        new=max(0, min(pool, enrollment.new_per_day - done_new)),
+        learning=max(0, snap.learning_due_today + moved(_LEARNING)),
+        review=max(
+            0,
+            min(snap.reviews_due_today + moved(_REVIEW), enrollment.reviews_per_day - done_reviews),
+        ),
     )
 
 

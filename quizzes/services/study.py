@@ -28,9 +28,10 @@ from quizzes.models import (
     ReviewLog,
 )
 from quizzes.selectors import (
-    DoneToday,
     QueueCounts,
+    QueuedCard,
     card_with_question,
+    counts_after_review,
     learner_day,
     learner_profile_get,
     queue_context,
@@ -392,11 +393,20 @@ def _record_review(
     verdict = grading.grade(question.kind, question.spec, answer, deletion=card.deletion or None)
     final_rating = _resolve_rating(kind=question.kind, correct=verdict.correct, rating=rating)
     profile = learner_profile_get(learner=learner)
+    # Today's counts are read before the write transaction, to keep the write lock short (on
+    # SQLite every writer waits for it); this card's own move is then applied in Python.
+    ctx = queue_context(learner=learner, enrollment=enrollment, now=now)
     with transaction.atomic():
         state = _state_for_update(learner=learner, card=card)
         if state.suspended:
             raise ValidationError(errors.CARD_SUSPENDED, code="suspended")
         before = _snapshot(state)
+        was = QueuedCard(
+            status=state.status,
+            due=state.due,
+            suspended=state.suspended,
+            buried_until=state.buried_until,
+        )
         schedule = scheduling.review(
             schedule_of(state),
             final_rating,
@@ -420,16 +430,14 @@ def _record_review(
             state.suspended = True
             state.is_leech = True
         state.save()
-        # Today's counts with this review included: the state is already updated; the log row
-        # is not written yet, so its contribution to today's tallies is added here.
-        this_review = DoneToday(
-            new=int(before["status"] == CardStatus.NEW),
-            reviews=int(before["status"] == CardStatus.REVIEW),
-            total=1,
+        counts = counts_after_review(
+            ctx,
+            was=was,
+            now_is=QueuedCard(
+                status=state.status, due=state.due, suspended=state.suspended, buried_until=None
+            ),
+            now=now,
         )
-        counts = queue_context(
-            learner=learner, enrollment=enrollment, now=now, done_extra=this_review
-        ).counts
         result = ReviewResult(
             log_id=0,
             card_id=card.pk,

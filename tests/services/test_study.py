@@ -464,3 +464,47 @@ def test_the_day_follows_the_learners_timezone(bank, now):
     assert services.study_queue_next(learner=learner, bank=bank, now=before).counts.new == 0
     after = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 04:00 local: a new day, a new allowance
     assert services.study_queue_next(learner=learner, bank=bank, now=after).counts.new == 1
+
+
+def fresh_counts(learner, bank, now):
+    enrollment = bank.enrollments.get(learner=learner)
+    return services.study.queue_context(
+        learner=learner, enrollment=enrollment, now=now
+    ).counts.to_json()
+
+
+@pytest.mark.parametrize("limits", [(20, 200), (2, 200), (20, 2), (1, 1)])
+def test_counts_returned_by_a_review_equal_a_fresh_count(learner, bank, now, settings, limits):
+    """review_submit applies its own card's move to counts read before its transaction: the
+    result must be what counting afresh afterwards gives, whatever the card's path."""
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "LEECH_THRESHOLD": 2}
+    bank.enrollments.update(new_per_day=limits[0], reviews_per_day=limits[1])
+    for i in range(4):
+        QuestionFactory(bank=bank, kind="true_false")
+        q = QuestionFactory(bank=bank, kind="single_choice")
+        CardState.objects.create(
+            learner=learner,
+            card=card_of(q),
+            bank=bank,
+            status=CardStatus.REVIEW,
+            stability=3,
+            difficulty=5,
+            due=now - timedelta(hours=i),
+            last_review=now - timedelta(days=3),
+        )
+    buried = QuestionFactory(bank=bank, kind="cloze")
+    services.card_bury(learner=learner, card=card_of(buried, "c1"), now=now)
+    t = now
+    sibling_done = False
+    for step in range(24):
+        item = services.study_queue_next(learner=learner, bank=bank, now=t).item
+        if item is None and sibling_done:
+            break
+        if item is None:
+            sibling_done = True  # also review a buried sibling once
+        card = item.card if item else card_of(buried, "c2")
+        right = step % 3 != 1
+        rating = Rating.EASY if right and step % 5 == 0 else None
+        result = answer(learner, card, t, right=right, rating=rating)
+        assert result.counts == fresh_counts(learner, bank, t), (step, item and item.queue)
+        t += timedelta(minutes=3)
