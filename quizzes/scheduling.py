@@ -185,14 +185,18 @@ def reset(schedule: Schedule) -> Schedule:
 
 
 def format_interval(delta: timedelta) -> str:
-    """Anki-style short interval label: '<1m', '10m', '3h', '4d', '2.1mo', '1.5y'."""
+    """Anki-style short interval label: '<1m', '<10m', '<3h', '4d', '2.1mo', '1.5y'.
+
+    Intervals under a day get a '<', as Anki's buttons show them: a learning card may come back
+    a little early (learn-ahead), never later than that.
+    """
     seconds = delta.total_seconds()
     if seconds < 60:
         return "<1m"
     if seconds < 3600:
-        return f"{round(seconds / 60)}m"
+        return f"<{round(seconds / 60)}m"
     if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
+        return f"<{round(seconds / 3600)}h"
     days = seconds / 86400
     if days < 30:
         return f"{round(days)}d"

@@ -103,7 +103,7 @@ def test_rating_buttons_show_the_allowed_ratings_with_intervals(now):
     again = presentation.rating_buttons(
         allowed=(1,), previews={1: now + timedelta(minutes=10)}, now=now
     )
-    assert (again[0].label, again[0].interval, again[0].default) == ("Again", "10m", True)
+    assert (again[0].label, again[0].interval, again[0].default) == ("Again", "<10m", True)
 
 
 def test_the_answered_view_marks_chosen_and_right_options():
