@@ -13,25 +13,29 @@ from quizzes.services.banks import (
     unenroll,
     user_is_bank_instructor,
 )
-from quizzes.services.study import (
-    CheckResult,
-    QueueItem,
-    QueueResult,
-    ReviewResult,
-    UndoResult,
-    allowed_ratings,
-    answer_check,
+from quizzes.services.cards import (
     card_bury,
     card_reset,
     card_suspend,
     card_unsuspend,
+    retrievability_now,
+)
+from quizzes.services.queue import (
+    QueueItem,
+    QueueResult,
     elapsed_ms_from_token,
     enrollment_get,
-    retrievability_now,
-    review_submit,
-    review_undo,
     serve_token_make,
     study_queue_next,
+)
+from quizzes.services.reviews import (
+    CheckResult,
+    ReviewResult,
+    UndoResult,
+    allowed_ratings,
+    answer_check,
+    review_submit,
+    review_undo,
 )
 
 __all__ = [

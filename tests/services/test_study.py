@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from quizzes import errors, grading, services
+from quizzes import errors, grading, selectors, services
 from quizzes.models import CardState, CardStatus, LearnerProfile, Rating, ReviewLog
 from tests.factories import (
     EnrollmentFactory,
@@ -110,7 +110,7 @@ def test_reviews_due_today_are_ordered_by_due_time(learner, bank, now):
 
 def test_a_review_due_after_the_day_ends_is_not_due_today(learner, bank, now):
     q = QuestionFactory(bank=bank, kind="true_false")
-    _start, end = services.study.learner_day(profile=learner.learner_profile, now=now)
+    _start, end = selectors.learner_day(profile=learner.learner_profile, now=now)
     CardState.objects.create(
         learner=learner,
         card=card_of(q),
@@ -468,9 +468,7 @@ def test_the_day_follows_the_learners_timezone(bank, now):
 
 def fresh_counts(learner, bank, now):
     enrollment = bank.enrollments.get(learner=learner)
-    return services.study.queue_context(
-        learner=learner, enrollment=enrollment, now=now
-    ).counts.to_json()
+    return selectors.queue_context(learner=learner, enrollment=enrollment, now=now).counts.to_json()
 
 
 @pytest.mark.parametrize("limits", [(20, 200), (2, 200), (20, 2), (1, 1)])

@@ -1,0 +1,147 @@
+"""What to show next: the study queue, and the signed note of when a card was served.
+
+The pages and the REST API both call these functions; each behaviour exists once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+
+from quizzes import conf, errors, scheduling
+from quizzes.models import (
+    Bank,
+    Card,
+    CardState,
+    Enrollment,
+)
+from quizzes.selectors import (
+    QueueCounts,
+    card_with_question,
+    queue_context,
+    schedule_of,
+    scheduler_config,
+    state_with_card,
+    topic_ids_with_descendants,
+)
+
+_SERVE_SALT = "kmodquiz.serve"
+
+
+# --- what to show next --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    card: Card
+    state: CardState | None
+    queue: str  # "learning", "review" or "new"
+    previews: dict[int, datetime]
+    serve_token: str
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    item: QueueItem | None
+    counts: QueueCounts
+    next_due: datetime | None = None
+    day_end: datetime | None = None
+
+
+def enrollment_get(*, learner: AbstractBaseUser, bank: Bank) -> Enrollment:
+    try:
+        return Enrollment.objects.select_related("bank").get(learner=learner, bank=bank)
+    except Enrollment.DoesNotExist:
+        raise errors.NotEnrolled() from None
+
+
+def serve_token_make(*, learner: AbstractBaseUser, card: Card, now: datetime) -> str:
+    """A signed note of when the server showed this card, to measure the answer time."""
+    return signing.dumps({"l": learner.pk, "c": card.pk, "t": now.timestamp()}, salt=_SERVE_SALT)
+
+
+def elapsed_ms_from_token(
+    *, token: str | None, learner: AbstractBaseUser, card: Card, now: datetime
+) -> int:
+    """Milliseconds since the card was served, capped as Anki caps it; 0 when unknown."""
+    if not token:
+        return 0
+    try:
+        data = signing.loads(token, salt=_SERVE_SALT, max_age=86400)
+    except signing.BadSignature:
+        return 0
+    if data.get("l") != learner.pk or data.get("c") != card.pk:
+        return 0
+    elapsed = now.timestamp() - float(data["t"])
+    cap = conf.get("ANSWER_TIME_CAP_SECONDS")
+    return int(max(0.0, min(elapsed, cap)) * 1000)
+
+
+def study_queue_next(
+    *,
+    learner: AbstractBaseUser,
+    bank: Bank,
+    now: datetime,
+    topics: list[str] | None = None,
+    enrollment: Enrollment | None = None,
+) -> QueueResult:
+    """The next card to study in a bank, with today's counts and the four interval previews.
+
+    Order: learning/relearning cards due now; then reviews due by the end of the learner's day
+    (by due time) interleaved with new cards within today's limit; when nothing else is left,
+    learning cards due within the learn-ahead window. Pass the learner's `enrollment` in this
+    bank when the caller already has it.
+    """
+    if enrollment is None or enrollment.bank_id != bank.pk or enrollment.learner_id != learner.pk:
+        enrollment = enrollment_get(learner=learner, bank=bank)
+    topic_ids = topic_ids_with_descendants(bank=bank, slugs=topics or [])
+    if topics and not topic_ids:
+        topic_ids = [-1]  # unknown topics: nothing matches, rather than everything
+    ctx = queue_context(learner=learner, enrollment=enrollment, now=now, topic_ids=topic_ids)
+    snap = ctx.snapshot
+    state_id: int | None = None
+    card_id: int | None = None
+    queue = "learning"
+    if snap.learning_now_id is not None:
+        state_id = snap.learning_now_id
+    else:
+        review_id = snap.review_id if ctx.counts.review else None
+        if ctx.counts.new and snap.new_card_id and (review_id is None or _new_turn(ctx)):
+            card_id, state_id, queue = snap.new_card_id, snap.new_card_state_id, "new"
+        elif review_id is not None:
+            state_id, queue = review_id, "review"
+        else:
+            state_id = snap.learn_ahead_id
+    if state_id is None and card_id is None:
+        return QueueResult(item=None, counts=ctx.counts, day_end=ctx.end, next_due=snap.next_due)
+    state: CardState | None = None
+    if state_id is not None:
+        state = state_with_card(state_id=state_id)
+        assert state is not None  # read in this request's snapshot; states are never deleted
+        card = state.card
+    else:
+        found = card_with_question(card_id=card_id)
+        assert found is not None  # cards are never deleted (PROTECT)
+        card = found
+    config = scheduler_config(ctx.profile)
+    previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
+    item = QueueItem(
+        card=card,
+        state=state,
+        queue=queue,
+        previews=previews,
+        serve_token=serve_token_make(learner=learner, card=card, now=now),
+    )
+    return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end)
+
+
+def _new_turn(ctx: Any) -> bool:
+    # Anki's "mix new cards with reviews": every Nth card is new, N spreading today's new cards
+    # evenly through today's reviews.
+    new, review = ctx.counts.new, ctx.counts.review
+    modulus = (new + review) // max(new, 1) + (1 if review else 0)
+    return ctx.done.total % max(modulus, 1) == 0
