@@ -117,28 +117,6 @@ def postgres_database(workdir: Path) -> Iterator[str]:
 # --- seeding (runs in a child process, so each database gets its own Django setup) ------------
 
 
-def spec_for(kind: str, n: int) -> dict[str, Any]:
-    options = [{"id": i, "text": f"option {i} of {n}"} for i in ("a", "b", "c", "d")]
-    return {
-        "flashcard": {"back": f"back {n}"},
-        "single_choice": {"options": options, "correct": "a"},
-        "multiple_choice": {"options": options, "correct": ["a", "c"]},
-        "true_false": {"correct": True},
-        "short_answer": {"accepted": [f"answer{n}"]},
-        "shell_command": {"accepted": [f"modprobe -r mod{n}"]},
-        "cloze": {"text": f"{{{{c1::modprobe}}}} loads mod{n}; {{{{c2::depmod}}}} indexes it."},
-        "ordering": {
-            "items": [{"id": x, "text": f"step {x}"} for x in ("a", "b", "c")],
-            "correct_order": ["a", "b", "c"],
-        },
-        "matching": {
-            "left": [{"id": f"l{i}", "text": f"left {i}"} for i in range(3)],
-            "right": [{"id": f"r{i}", "text": f"right {i}"} for i in range(3)],
-            "pairs": {f"l{i}": f"r{i}" for i in range(3)},
-        },
-    }[kind]
-
-
 def seed(questions: int, learners: int) -> dict[str, Any]:
     """A bank of mixed kinds; learners with the default daily limits (20 new, 200 reviews), each
     starting with a morning's backlog of reviews due; a token for each."""
@@ -156,6 +134,7 @@ def seed(questions: int, learners: int) -> dict[str, Any]:
     from quizzes.models import Bank, Card, CardState, CardStatus
     from quizzes.services import bank_import, enroll
     from quizzes.services.accounts import api_token_create
+    from tests.factories import spec_for  # the tests' valid spec of each kind
 
     now = timezone.now()
     topics = [ParsedTopic(f"t{i}", f"Topic {i}") for i in range(5)]
