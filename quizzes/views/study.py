@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from quizzes import presentation, selectors, services
 from quizzes.forms import ReportForm
 from quizzes.grading import InvalidAnswer
-from quizzes.models import Bank, Card, CardState, CardStatus, Rating, ReviewLog
+from quizzes.models import Bank, Card, CardState, CardStatus, Rating, ReviewLog, Topic
 from quizzes.services.authoring import report_create
 from quizzes.views.common import enrolled_bank, render_local
 
@@ -36,6 +36,22 @@ CARD_ACTIONS = ("suspend", "unsuspend", "bury", "reset")
 def _study_url(bank: Bank, card_id: int | None = None) -> str:
     url = reverse("study", args=[bank.slug])
     return f"{url}?card={card_id}" if card_id else url
+
+
+def _focus(request: HttpRequest, bank: Bank) -> Topic | None:
+    """The topic the learner chose to study in this bank (custom study), kept in the session.
+
+    `?topic=<slug>` on the study page sets it (with its subtopics), `?topic=` clears it; the
+    session carries it through the answer and rating posts, so no form needs to repeat it.
+    """
+    key = f"study-topic:{bank.pk}"
+    if "topic" in request.GET:
+        slug = request.GET["topic"].strip()
+        chosen = bank.topics.filter(slug=slug).first() if slug else None
+        request.session[key] = chosen.slug if chosen else ""
+        return chosen
+    slug = request.session.get(key) or ""
+    return bank.topics.filter(slug=slug).first() if slug else None
 
 
 def _session_start(request: HttpRequest, bank: Bank, now: datetime) -> datetime:
@@ -105,7 +121,10 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
     bank = enrolled_bank(request, slug)
     learner = request.user
     now = timezone.now()
-    result = services.study_queue_next(learner=learner, bank=bank, now=now)
+    focus = _focus(request, bank)
+    result = services.study_queue_next(
+        learner=learner, bank=bank, now=now, topics=[focus.slug] if focus else None
+    )
     item = result.item
     card = item.card if item else None
     state = item.state if item else None
@@ -126,6 +145,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": result.counts,
         "progress": progress,
         "answered": False,
+        "focus": focus,
     }
     if card is None:
         context["summary"] = _summary(learner=learner, bank=bank, since=session_start, now=now)
@@ -153,9 +173,14 @@ def study_answer(request: HttpRequest, slug: str) -> HttpResponse:
     state = CardState.objects.filter(learner=learner, card=card).first()
     reps = state.reps if state else 0
     enrollment = services.enrollment_get(learner=learner, bank=bank)
-    counts = selectors.queue_context(learner=learner, enrollment=enrollment, now=now).counts
+    focus = _focus(request, bank)
+    topic_ids = selectors.topic_ids_with_descendants(bank=bank, slugs=[focus.slug] if focus else [])
+    counts = selectors.queue_context(
+        learner=learner, enrollment=enrollment, now=now, topic_ids=topic_ids
+    ).counts
     context: dict[str, Any] = {
         "bank": bank,
+        "focus": focus,
         "card": card,
         "counts": counts,
         "progress": _progress(learner=learner, bank=bank, counts=counts, now=now),

@@ -452,3 +452,33 @@ def test_a_suspended_card_is_not_shown_even_when_asked_for(world, learner_client
     services.card_suspend(learner=world.learner, card=card)
     page = learner_client.get(study_url(world, card)).content.decode()
     assert f'data-card="{card.pk}"' not in page and 'id="answer-form"' in page
+
+
+def test_a_learner_can_study_one_topic_only_and_go_back_to_everything(world: Any) -> None:
+    from tests.factories import TopicFactory
+
+    locking = TopicFactory(bank=world.bank, slug="locking", title="Locking")
+    only = QuestionFactory(bank=world.bank, kind="true_false", topics=[locking])
+    client = Client()
+    client.force_login(world.learner)
+    bank_page = client.get(world.bank.get_absolute_url()).content.decode()
+    assert f"{reverse('study', args=[world.bank.slug])}?topic=locking" in bank_page
+
+    page = client.get(study_url(world) + "?topic=locking").content.decode()
+    assert f'data-card="{card_of(only).pk}"' in page and "Studying <strong>Locking</strong>" in page
+    # The focus stays for the answer post, without the form repeating it.
+    answered = client.post(
+        reverse("study-answer", args=[world.bank.slug]),
+        {"card": card_of(only).pk, "choice": "true"},
+    ).content.decode()
+    assert "Studying <strong>Locking</strong>" in answered
+    client.post(
+        reverse("study-review", args=[world.bank.slug]),
+        {"card": card_of(only).pk, "answer": "true", "rating": "4", "key": "k-topic"},
+    )
+    assert CardState.objects.get(learner=world.learner, card=card_of(only)).reps == 1
+    done = client.get(study_url(world)).content.decode()
+    assert "Nothing to study right now" in done or "Session complete" in done  # topic exhausted
+
+    everything = client.get(study_url(world) + "?topic=").content.decode()
+    assert "Studying <strong>" not in everything and 'data-card="' in everything
