@@ -159,3 +159,12 @@ def test_responses_match_their_documented_schemas(world, client_as):
     empty = learner.get("/api/v1/banks/kmod/study/next")
     assert empty.json()["card"] is None
     assert_conforms(empty, "get", "/api/v1/banks/kmod/study/next")
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_and_its_assets_are_served_by_the_app(client):
+    page = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    assert client.get("/api/schema/").status_code == 200
+    assert any("swagger-ui" in a for a in assets)
