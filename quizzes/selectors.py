@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 
 from quizzes import conf, rawfetch, scheduling
 from quizzes.models import (
@@ -74,49 +74,11 @@ def topic_ids_with_descendants(*, bank: Bank, slugs: list[str]) -> list[int]:
     return list(Topic.objects.filter(query, bank=bank).values_list("id", flat=True))
 
 
-def active_states(*, learner: AbstractBaseUser, bank: Bank, now: datetime) -> QuerySet[CardState]:
-    """States the learner can study now: not suspended, retired or buried."""
-    return CardState.objects.filter(
-        learner=learner, bank=bank, suspended=False, retired=False
-    ).exclude(buried_until__gt=now)
-
-
-def new_cards(
-    *, learner: AbstractBaseUser, bank: Bank, now: datetime, topic_ids: list[int] | None = None
-) -> QuerySet[Card]:
-    """Active cards of the bank the learner has not started (and has not suspended or buried)."""
-    blocking = CardState.objects.filter(learner=learner, card=OuterRef("pk")).filter(
-        Q(status__gt=CardStatus.NEW) | Q(suspended=True) | Q(buried_until__gt=now)
-    )
-    cards = Card.objects.filter(bank=bank, retired_at__isnull=True).filter(~Exists(blocking))
-    if topic_ids:
-        cards = cards.filter(question__topics__in=topic_ids).distinct()
-    return cards.order_by("id")
-
-
 @dataclass(frozen=True)
 class DoneToday:
     new: int
     reviews: int
     total: int
-
-
-def done_today(
-    *, learner: AbstractBaseUser, bank: Bank, start: datetime, end: datetime
-) -> DoneToday:
-    """Live (not undone) reviews in the learner's day: new cards introduced, reviews done."""
-    counts = ReviewLog.objects.filter(
-        learner=learner,
-        bank=bank,
-        reviewed_at__gte=start,
-        reviewed_at__lt=end,
-        undone_at__isnull=True,
-    ).aggregate(
-        new=Count("id", filter=Q(status_before=CardStatus.NEW)),
-        reviews=Count("id", filter=Q(status_before=CardStatus.REVIEW)),
-        total=Count("id"),
-    )
-    return DoneToday(new=counts["new"], reviews=counts["reviews"], total=counts["total"])
 
 
 @dataclass(frozen=True)
@@ -364,18 +326,6 @@ def counts_after_review(
             min(snap.reviews_due_today + moved(_REVIEW), enrollment.reviews_per_day - done_reviews),
         ),
     )
-
-
-def next_due_after(*, learner: AbstractBaseUser, bank: Bank, now: datetime) -> datetime | None:
-    """When the learner's next card in this bank falls due (for "nothing due now")."""
-    state = (
-        active_states(learner=learner, bank=bank, now=now)
-        .filter(due__isnull=False, due__gt=now)
-        .order_by("due")
-        .values_list("due", flat=True)
-        .first()
-    )
-    return state
 
 
 def learn_ahead_limit(now: datetime) -> datetime:

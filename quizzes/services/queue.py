@@ -50,6 +50,7 @@ class QueueResult:
     counts: QueueCounts
     next_due: datetime | None = None
     day_end: datetime | None = None
+    done_today: int = 0  # live reviews in this bank so far today
 
 
 def enrollment_get(*, learner: AbstractBaseUser, bank: Bank) -> Enrollment:
@@ -117,7 +118,13 @@ def study_queue_next(
         else:
             state_id = snap.learn_ahead_id
     if state_id is None and card_id is None:
-        return QueueResult(item=None, counts=ctx.counts, day_end=ctx.end, next_due=snap.next_due)
+        return QueueResult(
+            item=None,
+            counts=ctx.counts,
+            day_end=ctx.end,
+            next_due=snap.next_due,
+            done_today=ctx.done.total,
+        )
     state: CardState | None = None
     if state_id is not None:
         state = state_with_card(state_id=state_id)
@@ -136,7 +143,7 @@ def study_queue_next(
         previews=previews,
         serve_token=serve_token_make(learner=learner, card=card, now=now),
     )
-    return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end)
+    return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end, done_today=ctx.done.total)
 
 
 def _new_turn(ctx: Any) -> bool:

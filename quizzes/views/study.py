@@ -107,10 +107,8 @@ def _summary(*, learner: Any, bank: Bank, since: datetime, now: datetime) -> dic
     }
 
 
-def _progress(*, learner: Any, bank: Bank, counts: Any, now: datetime) -> dict[str, int]:
-    profile = selectors.learner_profile_get(learner=learner)
-    start, end = selectors.learner_day(profile=profile, now=now)
-    done = selectors.done_today(learner=learner, bank=bank, start=start, end=end).total
+def _progress(*, done: int, counts: Any) -> dict[str, int]:
+    """The session bar: reviews done today and cards left today (both from the queue's read)."""
     left = counts.total
     return {"done": done, "left": left, "total": done + left}
 
@@ -139,7 +137,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
                 card, state, queue = wanted, wanted_state, _queue_of(wanted_state)
                 token = services.serve_token_make(learner=learner, card=card, now=now)
     session_start = _session_start(request, bank, now)
-    progress = _progress(learner=learner, bank=bank, counts=result.counts, now=now)
+    progress = _progress(done=result.done_today, counts=result.counts)
     context: dict[str, Any] = {
         "bank": bank,
         "counts": result.counts,
@@ -175,15 +173,16 @@ def study_answer(request: HttpRequest, slug: str) -> HttpResponse:
     enrollment = services.enrollment_get(learner=learner, bank=bank)
     focus = _focus(request, bank)
     topic_ids = selectors.topic_ids_with_descendants(bank=bank, slugs=[focus.slug] if focus else [])
-    counts = selectors.queue_context(
+    ctx = selectors.queue_context(
         learner=learner, enrollment=enrollment, now=now, topic_ids=topic_ids
-    ).counts
+    )
+    counts = ctx.counts
     context: dict[str, Any] = {
         "bank": bank,
         "focus": focus,
         "card": card,
         "counts": counts,
-        "progress": _progress(learner=learner, bank=bank, counts=counts, now=now),
+        "progress": _progress(done=ctx.done.total, counts=counts),
         "serve_token": request.POST.get("token", ""),
         "queue": request.POST.get("queue", ""),
     }
