@@ -32,12 +32,18 @@ load-demo: migrate
 	$(PY) manage.py ensure_demo_users
 	$(PY) manage.py demo_history
 
+# The server and, beside it, the worker that runs background tasks (large imports, score
+# passback, fitting scheduler parameters); stopping `make run` stops both.
 run: load-demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (learner / kmodquiz-demo; admin: instructor / kmodquiz-demo)"
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check quizzes kmodquiz tests bench

@@ -5,6 +5,8 @@ SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" to enable (default on for local development)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
+TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
+               request; tests), or a dotted backend path (an RQ/Redis backend at scale)
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by the app, not from a CDN
+    "django_tasks",
+    "django_tasks_db",
     "quizzes",
 ]
 
@@ -127,6 +131,19 @@ def _cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+def _tasks_from_env(name: str) -> dict:
+    """Django's tasks framework (the django-tasks backport on 5.2; django.tasks on Django 6)."""
+    backend = {
+        "db": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        "dummy": "django_tasks.backends.dummy.DummyBackend",
+    }.get(name, name)
+    return {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
+
+
+TASKS = _tasks_from_env(os.environ.get("TASKS_BACKEND", "db"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

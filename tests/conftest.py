@@ -47,6 +47,17 @@ def _no_fuzzing(settings: pytest.FixtureRequest) -> None:
     settings.KMODQUIZ = {**settings.KMODQUIZ, "ENABLE_FUZZING": False}
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings: pytest.FixtureRequest) -> None:
+    """Background tasks run in the request in tests, so their effects can be asserted at once."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def now() -> datetime:
     """A pinned, timezone-aware UTC instant (a Monday, noon UTC)."""

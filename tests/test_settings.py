@@ -56,3 +56,17 @@ def test_database_url_and_allowed_hosts_come_from_the_environment():
 def test_local_defaults_are_sqlite_and_localhost():
     result = settings_in_subprocess({}, "(s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS)")
     assert "sqlite3" in result.stdout and "127.0.0.1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "backend"),
+    [
+        (None, "django_tasks_db.DatabaseBackend"),
+        ("immediate", "django_tasks.backends.immediate.ImmediateBackend"),
+        ("django_tasks_rq.RQBackend", "django_tasks_rq.RQBackend"),
+    ],
+)
+def test_tasks_backend_comes_from_the_environment(value, backend):
+    env = {} if value is None else {"TASKS_BACKEND": value}
+    result = settings_in_subprocess(env, "s.TASKS['default']['BACKEND']")
+    assert result.stdout.strip() == backend
