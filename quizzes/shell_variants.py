@@ -31,7 +31,10 @@ from quizzes.shellwords import PWD, RELEASE, ShellSyntaxError, Stage, split_comm
 
 LITERAL_RELEASE = "6.1.0-18-amd64"
 _SUDO_FORMS = ("sudo", "sudo -E", "sudo -n", "sudo -u root", "sudo --", "sudo -H", "sudo -En")
-_TOOL_DIRECTORIES = ("/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/")
+_SBIN_DIRECTORIES = ("/usr/sbin/", "/sbin/")  # where Debian and Fedora install these tools
+_SBIN_TOOLS = frozenset({"modprobe", "insmod", "rmmod", "modinfo", "depmod", "lsmod", "sysctl"})
+_BIN_DIRECTORIES = ("/usr/bin/", "/bin/")
+_BUILTINS = frozenset({"echo", "printf", "cd", "test", "["})
 _RELEASE_FORMS = ("$(uname -r)", "`uname -r`", "$(uname --kernel-release)", "$( uname -r )")
 _PWD_FORMS = ("$PWD", "${PWD}", "$(pwd)", "`pwd`")
 _SAFE = re.compile(r"[A-Za-z0-9_./:=+,@%^-]+\Z")
@@ -115,7 +118,10 @@ def _render_stage(stage: Stage, rng: random.Random, strict: bool, literal: bool)
     words = list(stage.words)
     sudo_count = len(words) - len(command.args) - 1 if command.name else 0
     prefix: list[str] = []
-    if sudo_count == 0 and command.name and rng.random() < 0.4:
+    # `sudo echo 1 > FILE` is accepted (it works in a root shell), but it is the classic mistake
+    # for everyone else: the shell opens FILE before sudo runs. It is not drawn.
+    writes = any(op in (">", ">>") for op, _ in stage.redirects)
+    if sudo_count == 0 and command.name and not writes and rng.random() < 0.4:
         prefix = rng.choice(_SUDO_FORMS).split()
     head = words[:sudo_count]
     name_word = words[sudo_count] if command.name else ""
@@ -127,8 +133,10 @@ def _render_stage(stage: Stage, rng: random.Random, strict: bool, literal: bool)
         body = [_quote(a, rng, literal) for a in args]
         if command.name == "echo":
             body = _echo_words(args, rng, literal) or body
-    if command.name and "/" not in name_word and not command.implied and rng.random() < 0.25:
-        name_word = rng.choice(_TOOL_DIRECTORIES) + name_word
+    plain_name = command.name and "/" not in name_word and command.name not in _BUILTINS
+    if plain_name and not command.implied and rng.random() < 0.25:
+        places = _SBIN_DIRECTORIES if command.name in _SBIN_TOOLS else _BIN_DIRECTORIES
+        name_word = rng.choice(places) + name_word
     pieces = [*prefix, *head, name_word, *body] if command.name else [*prefix, *head]
     for op, target in stage.redirects:
         gap = rng.choice(("", " "))
@@ -181,8 +189,14 @@ def _render_tool(
             + [u for u in ordered if u.option is None]
         )
     words = _cluster(ordered, table, rng)
-    rendered = [_quote(w, rng, literal) for w in words]
-    return ([subcommand] if subcommand else []) + rendered
+    if subcommand:  # the tool's own options (`udevadm --debug`) come before the subcommand
+        root = [u for u in ordered if u.option is not None and u.option in tool.options]
+        words = (
+            [w for u in root for w in u.words]
+            + [subcommand]
+            + _cluster([u for u in ordered if u not in root], table, rng)
+        )
+    return [_quote(w, rng, literal) for w in words]
 
 
 def _extra_ignorable(tool: Tool, options: list[Given], rng: random.Random) -> list[Given]:
