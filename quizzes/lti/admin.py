@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from quizzes.lti.models import (
     Deployment,
@@ -26,9 +27,16 @@ class DeploymentInline(admin.TabularInline):
     extra = 1
 
 
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class PlatformForm(forms.ModelForm):
     class Meta:
         model = Platform
+        formfield_callback = _https_urls
         fields = [
             "name",
             "issuer",
