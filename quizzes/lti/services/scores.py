@@ -181,8 +181,8 @@ def score_publish(*, sync_id: int, now: datetime, force: bool = False) -> Publis
 def _describe(exc: Exception) -> str:
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status_code", None):
-        body = (getattr(response, "text", "") or "")[:500]
-        return f"{exc} (HTTP {response.status_code}: {body})"
+        body = " ".join((getattr(response, "text", "") or "").split())[:300]
+        return f"HTTP {response.status_code} from {response.url}: {body or 'no details'}"
     return str(exc) or type(exc).__name__
 
 
