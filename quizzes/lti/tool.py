@@ -28,10 +28,11 @@ from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
-from quizzes.lti.models import Deployment, LoginState, Platform, ToolKey
+from quizzes.lti.models import Deployment, LaunchHandoff, LoginState, Platform, ToolKey
 
 RSA_ALGORITHMS = ("RS256", "RS384", "RS512")
 LOGIN_TTL = timedelta(minutes=10)
+STALE_AFTER = timedelta(days=1)
 CLOCK_LEEWAY_SECONDS = 60
 KEY_SET_CACHE_SECONDS = 3600
 SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
@@ -195,6 +196,9 @@ class ToolLogin(DjangoOIDCLogin):
         registration = self._registration
         assert isinstance(registration, ToolRegistration)
         assert self.cookies.state and self.store.nonce
+        # Housekeeping: logins nobody answered and one-time links nobody used.
+        LoginState.objects.filter(created_at__lt=now - STALE_AFTER).delete()
+        LaunchHandoff.objects.filter(expires_at__lt=now - STALE_AFTER).delete()
         LoginState.objects.create(
             platform=registration.platform,
             state=self.cookies.state,

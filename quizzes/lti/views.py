@@ -30,6 +30,7 @@ from quizzes.lti.services import deep_linking, keys
 from quizzes.lti.services import launch as launches
 from quizzes.lti.tool import DbToolConf, ToolLaunch, ToolLogin
 from quizzes.models import Course, CourseMembership
+from quizzes.services.courses import course_bank_add
 from quizzes.views.common import render_local
 
 DEEP_LINK_KEY = "lti-deep-link"
@@ -201,8 +202,6 @@ def link_setup(request: HttpRequest, pk: int) -> HttpResponse:
             link=link, bank=form.cleaned_data["bank"], topics=list(form.cleaned_data["topics"])
         )
         if course is not None:
-            from quizzes.services.courses import course_bank_add
-
             course_bank_add(course=course, bank=form.cleaned_data["bank"])
     paths = launches.frame_paths(bank=form.cleaned_data["bank"], role="instructor")
     lti = request.session.get(SESSION_KEY) or {}
