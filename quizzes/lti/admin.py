@@ -74,6 +74,11 @@ class PlatformAdmin(admin.ModelAdmin):
     search_fields = ["name", "issuer", "client_id"]
     inlines = [DeploymentInline]
 
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(ToolKey)
 class ToolKeyAdmin(admin.ModelAdmin):
