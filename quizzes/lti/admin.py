@@ -94,7 +94,7 @@ class ToolKeyAdmin(admin.ModelAdmin):
 
 @admin.register(LtiUser)
 class LtiUserAdmin(admin.ModelAdmin):
-    list_display = ["sub", "platform", "user", "last_launch_at"]
+    list_display = ["sub", "issuer", "user", "last_launch_at"]
     list_filter = ["platform"]
     search_fields = ["sub", "user__username", "user__email"]
     raw_id_fields = ["user"]

@@ -134,10 +134,14 @@ class LoginState(models.Model):
 
 
 class LtiUser(models.Model):
-    """A platform's user (`sub`) and the account they have here."""
+    """A platform's user and the account they have here: one per (issuer, `sub`), so two
+    registrations of one platform (two client ids) share their people."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="users")
+    issuer = models.CharField(max_length=255)
     sub = models.CharField(max_length=255)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="users", help_text="First seen through."
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_identities"
     )
@@ -146,11 +150,11 @@ class LtiUser(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["platform", "sub"], name="uniq_lti_user"),
+            models.UniqueConstraint(fields=["issuer", "sub"], name="uniq_lti_user"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.sub} @ {self.platform} → {self.user}"
+        return f"{self.sub} @ {self.issuer} → {self.user}"
 
 
 class LtiContext(models.Model):

@@ -342,3 +342,23 @@ def test_a_rotated_platform_key_is_fetched_again(launcher, sim):
 def test_login_states_are_single_use_rows_with_unique_nonces():
     constraints = {f.name: f.unique for f in LoginState._meta.fields}
     assert constraints["state"] and constraints["nonce"]
+
+
+def test_two_registrations_of_one_platform_share_its_users(launcher, sim):
+    from quizzes.lti.services.platforms import platform_register
+
+    launcher.launch()
+    platform_register(
+        issuer=ISSUER,
+        client_id="client-2",
+        deployment_ids=[DEPLOYMENT_ID],
+        auth_login_url=AUTH_LOGIN_URL,
+        auth_token_url=AUTH_LOGIN_URL,
+        key_set=sim.jwks(),
+    )
+    client = Client()
+    state, nonce, _ = login_initiation(client, client_id="client-2")
+    token = sim.sign({**sim.claims(nonce=nonce), "aud": "client-2", "azp": "client-2"})
+    assert post_launch(client, token, state).status_code == HTTPStatus.FOUND
+    assert LtiUser.objects.count() == 1
+    assert int(client.session["_auth_user_id"]) == LtiUser.objects.get().user_id

@@ -70,7 +70,7 @@ class LaunchResult:
 
 
 def _username(platform: Platform, sub: str, details: dict[str, str]) -> str:
-    digest = hashlib.sha256(f"{platform.pk}:{sub}".encode()).hexdigest()[:6]
+    digest = hashlib.sha256(f"{platform.issuer}:{sub}".encode()).hexdigest()[:6]
     email_name = details["email"].partition("@")[0]
     name = f"{details['first_name']} {details['last_name']}".strip() or email_name or "lti"
     return f"{slugify(name)[:120] or 'lti'}-{digest}"
@@ -79,15 +79,20 @@ def _username(platform: Platform, sub: str, details: dict[str, str]) -> str:
 def lti_user_link(
     *, platform: Platform, sub: str, details: dict[str, str], now: datetime
 ) -> AbstractBaseUser:
-    """The account of a platform's user, created on first sight; name and e-mail refreshed."""
-    identity = LtiUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
+    """The account of a platform's user (by issuer and `sub`), created on first sight; name
+    and e-mail refreshed."""
+    identity = (
+        LtiUser.objects.select_related("user").filter(issuer=platform.issuer, sub=sub).first()
+    )
     if identity is None:
         user = get_user_model()(username=_username(platform, sub, details))
         user.set_unusable_password()
         for key, value in details.items():
             setattr(user, key, value)
         user.save()
-        LtiUser.objects.create(platform=platform, sub=sub, user=user, created_at=now)
+        LtiUser.objects.create(
+            issuer=platform.issuer, sub=sub, platform=platform, user=user, created_at=now
+        )
         return user
     user = identity.user
     changed = [k for k, v in details.items() if v and getattr(user, k) != v]
@@ -248,7 +253,7 @@ def launch_apply(*, platform: Platform, claims: dict[str, Any], now: datetime) -
     role = c.role_of(claims.get(c.ROLES))
     sub = str(claims["sub"])
     user = lti_user_link(platform=platform, sub=sub, details=c.person(claims), now=now)
-    LtiUser.objects.filter(platform=platform, sub=sub).update(last_launch_at=now)
+    LtiUser.objects.filter(issuer=platform.issuer, sub=sub).update(last_launch_at=now)
     deployment = Deployment.objects.filter(
         platform=platform, deployment_id=claims.get(c.DEPLOYMENT_ID)
     ).first()

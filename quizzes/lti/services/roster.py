@@ -93,7 +93,7 @@ def _apply(*, context: LtiContext, members: list[dict[str, Any]], now: datetime)
         present.add(user.pk)
     # Only members this platform knows can leave through it; others were added here by hand.
     known = set(
-        LtiUser.objects.filter(platform=context.platform, user_id__in=before).values_list(
+        LtiUser.objects.filter(issuer=context.platform.issuer, user_id__in=before).values_list(
             "user_id", flat=True
         )
     )
