@@ -135,9 +135,7 @@ class ParseContext:
         """A text field checked for NUL characters, length and (if required) content."""
         limit = max_chars or self.limits.max_text_chars
         if "\x00" in value:
-            self.problem(
-                f"{what} contains a NUL character", line=line, column=column, text=value
-            )
+            self.problem(f"{what} contains a NUL character", line=line, column=column, text=value)
             value = value.replace("\x00", "")
         if len(value) > limit:
             self.problem(
@@ -153,9 +151,7 @@ class ParseContext:
 
     # --- ids and topics -------------------------------------------------------------------------
 
-    def external_id(
-        self, candidate: str, *, fallback: str, prefix: str, line: int | None
-    ) -> str:
+    def external_id(self, candidate: str, *, fallback: str, prefix: str, line: int | None) -> str:
         """A question's id: the file's own name for it, else a hash of its content.
 
         Deterministic and unique within the file: a repeated id gets '-2', '-3'... in file
@@ -277,9 +273,7 @@ def question_problems(
     if any("\x00" in text for text in _strings(document)):
         found.append(("contains a NUL character", "", ""))
     if len(question.source) > SOURCE_MAX:
-        found.append(
-            (f"source is longer than {SOURCE_MAX} characters", "source", question.source)
-        )
+        found.append((f"source is longer than {SOURCE_MAX} characters", "source", question.source))
     for slug in question.topics:
         if slug not in topics:
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))

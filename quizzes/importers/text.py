@@ -18,8 +18,9 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>&|])")
 _LINE_START = re.compile(r"^(\s*)([#>+=~-]|\d+[.)])", re.MULTILINE)
 
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
+_HTML_HINT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
 def plain_to_markdown(text: str) -> str:
@@ -108,4 +109,4 @@ def html_to_markdown(html: str, *, max_depth: int = 64) -> str:
 
 def looks_like_html(text: str) -> bool:
     """A heuristic for text whose format is not declared (Anki fields, CSV cells)."""
-    return bool(re.search(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA-F]+|\w+);", text))
+    return bool(_HTML_HINT.search(text))
