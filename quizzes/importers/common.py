@@ -191,6 +191,16 @@ class ParseContext:
             parent = slug
         return parent or self.default_topic()
 
+    def topic_slugs(self, titles: list[str], slugs: list[str], *, line: int | None = None) -> str:
+        """Like topic_path, with each level's slug segment given (a file that names them)."""
+        parent: str | None = None
+        for raw, segment in zip(titles, slugs, strict=True):
+            title = " ".join(raw.split())[:TITLE_MAX] or "Untitled"
+            slug = segment if parent is None else f"{parent}/{segment}"
+            self.topics.setdefault(slug, ParsedTopic(slug, title, parent))
+            parent = slug
+        return parent or self.default_topic()
+
     def add_topic(self, topic: ParsedTopic) -> None:
         self.topics.setdefault(topic.slug, topic)
 

@@ -110,3 +110,34 @@ def html_to_markdown(html: str, *, max_depth: int = 64) -> str:
 def looks_like_html(text: str) -> bool:
     """A heuristic for text whose format is not declared (Anki fields, CSV cells)."""
     return bool(_HTML_HINT.search(text))
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skipping += 1
+        elif tag in ("br", "p", "div", "li"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skipping = max(0, self.skipping - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The text of an HTML fragment on one line (for typed answers: no markup to compare)."""
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).replace("\xa0", " ").split())
