@@ -266,7 +266,9 @@ def _matching(block: Block, a: int, b: int, prompt: str, explanation: Any) -> An
             )
             continue
         lhs, _, rhs = piece.partition("->")
-        target = plain_to_markdown(block.ctx.text(unescape(rhs).strip(), line=line, what="a match"))
+        target = block.ctx.text(unescape(rhs).strip(), line=line, what="a match")
+        if block.text_format != "markdown":  # Moodle shows the right side as plain text
+            target = plain_to_markdown(target)
         if not target:
             block.ctx.problem("a pair without its right-hand side", line=line, column=column)
             continue

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from typing import Any
@@ -167,7 +168,7 @@ class NoteReader:
     def _meta(
         self, values: dict[str, str], notetype: NoteType, where: str
     ) -> dict[str, Any] | None:
-        raw = html_to_text(values[META_FIELD]) if "<" in values[META_FIELD] else values[META_FIELD]
+        raw = html.unescape(values[META_FIELD])  # written HTML-escaped, as a field is HTML
         try:
             meta = json.loads(raw)
         except (ValueError, RecursionError):
