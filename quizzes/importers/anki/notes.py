@@ -58,8 +58,11 @@ def fields_digest(values: list[str]) -> str:
 def references(template: str) -> list[str]:
     """Field names a template shows, in order ({{Front}}, {{text:Back}}; not {{#Back}})."""
     found = []
-    for marker, name in _REF_RE.findall(template):
-        name = name.strip().split(":")[-1].strip()
+    for marker, ref in _REF_RE.findall(template):
+        filters = [part.strip() for part in ref.split(":")]
+        name = filters[-1]
+        if "type" in filters[:-1] or "cloze" in filters[:-1]:
+            continue  # the typed answer and the cloze text are not shown as such
         if not marker and name not in _SPECIAL and name not in found:
             found.append(name)
     return found
