@@ -327,6 +327,7 @@ def _numerical(block: Block, a: int, b: int, prompt: str, explanation: Any) -> A
         wrong_feedback = region[wrong_at + 1 :].lstrip("#").strip()
         b = a + wrong_at
     answers = _answers(block, a, b, "=", Decimal(1))
+    problems_before = len(block.ctx.problems)
     right: list[tuple[Decimal, Decimal]] = []
     feedback = []
     for answer in answers:
@@ -352,7 +353,7 @@ def _numerical(block: Block, a: int, b: int, prompt: str, explanation: Any) -> A
     if wrong_feedback:
         feedback.append(("any other answer", wrong_feedback, block.line))
     if not right:
-        if not block.ctx.problems or answers:
+        if len(block.ctx.problems) == problems_before:
             line, column = block.pos(a)
             block.ctx.problem("no numerical answer is fully right (100%)", line=line, column=column)
         return None

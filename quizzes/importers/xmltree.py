@@ -4,7 +4,6 @@ limit checked while parsing, and the line of every element for error messages.""
 from __future__ import annotations
 
 import re
-
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
