@@ -154,12 +154,12 @@ def test_moodle_examples_import_as_moodle_reads_them():
     assert len(bank.questions) == 43
     assert Counter(q.kind for q in bank.questions) == {
         "single_choice": 16,
-        "short_answer": 17,  # 7 of them numerical, with a tolerance
+        "short_answer": 17,  # 8 of them numerical, with a tolerance
         "true_false": 5,
         "matching": 3,
         "multiple_choice": 2,
     }
-    assert sum("tolerance" in q.spec for q in bank.questions) == 7
+    assert sum("tolerance" in q.spec for q in bank.questions) == 8
     questions = by_id(bank)
     assert questions["Kanji-Origins"].spec == {"accepted": ["China"]}
     assert questions["Numerical-example"].spec == {"accepted": ["1822"], "tolerance": 0}
