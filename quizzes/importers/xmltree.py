@@ -58,7 +58,7 @@ class XmlDocument:
             raise
         except XmlSyntaxError as exc:
             line, column = exc.position
-            reason = re.sub(r": line \d+, column \d+$", "", exc.msg)
+            reason = re.sub(r": line \d+, column \d+$", "", str(exc))
             raise XmlProblem(f"not well-formed XML: {reason}", line, column + 1) from exc
         except DefusedXmlException as exc:
             raise XmlProblem(
