@@ -23,7 +23,9 @@ def fixture(name: str) -> bytes:
 def moodle_sample(name: str) -> bytes:
     path = MOODLE / name
     if not path.exists():
-        pytest.skip(f"Moodle's sample {name} is not here ({MOODLE} is absent; set KMODQUIZ_SHARED_DIR)")
+        pytest.skip(
+            f"Moodle's sample {name} is not here ({MOODLE} is absent; set KMODQUIZ_SHARED_DIR)"
+        )
     return path.read_bytes()
 
 
@@ -42,4 +44,13 @@ def by_id(bank: ParsedBank) -> dict:
     return {q.external_id: q for q in bank.questions}
 
 
-__all__ = ["FIXTURES", "MOODLE", "ParseLimits", "by_id", "fixture", "moodle_sample", "parsed", "problems"]
+__all__ = [
+    "FIXTURES",
+    "MOODLE",
+    "ParseLimits",
+    "by_id",
+    "fixture",
+    "moodle_sample",
+    "parsed",
+    "problems",
+]

@@ -26,7 +26,10 @@ def test_every_type_maps_to_its_kind(bank):
         "Build-order": "ordering",
         "Gaps": "cloze",
     }
-    assert [(t.slug, t.parent) for t in bank.topics] == [("kernel", None), ("kernel/modules", "kernel")]
+    assert [(t.slug, t.parent) for t in bank.topics] == [
+        ("kernel", None),
+        ("kernel/modules", "kernel"),
+    ]
     assert all(q.topics == ("kernel/modules",) for q in bank.questions)
 
 
@@ -49,7 +52,12 @@ def test_answers_of_each_kind(bank):
         "case_sensitive": True,
     }
     assert questions["Fields"].spec == {"accepted": ["6"], "tolerance": 0}
-    assert [r["text"] for r in questions["Match"].spec["right"]] == ["lists", "removes", "indexes", "signs"]
+    assert [r["text"] for r in questions["Match"].spec["right"]] == [
+        "lists",
+        "removes",
+        "indexes",
+        "signs",
+    ]
     assert questions["Taint"].spec["back"].startswith("Something the kernel")
     assert questions["Build-order"].spec["correct_order"] == ["a", "b", "c"]
     assert questions["Gaps"].spec == {
@@ -80,7 +88,9 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 EXTERNAL = """<?xml version="1.0"?>
 <!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <quiz><question type="truefalse"><name><text>&x;</text></name></question></quiz>"""
-DTD_ONLY = '<?xml version="1.0"?>\n<!DOCTYPE quiz SYSTEM "http://example.invalid/quiz.dtd">\n<quiz/>'
+DTD_ONLY = (
+    '<?xml version="1.0"?>\n<!DOCTYPE quiz SYSTEM "http://example.invalid/quiz.dtd">\n<quiz/>'
+)
 
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL, DTD_ONLY])
@@ -114,7 +124,10 @@ def test_every_question_problem_at_once_and_limits():
 </quiz>"""
     found = problems(document, "moodle_xml")
     assert [p.line for p in found] == [2, 4, 5]
-    assert found[1].message == "no answer has fraction 100" or found[2].message == "no answer has fraction 100"
+    assert (
+        found[1].message == "no answer has fraction 100"
+        or found[2].message == "no answer has fraction 100"
+    )
     small = ParseLimits(max_text_chars=10)
     found = problems(document.replace("Q2", "Q" * 50), "moodle_xml", limits=small)
     assert any("characters long" in p.message and p.line == 4 for p in found)
