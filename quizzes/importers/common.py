@@ -68,7 +68,7 @@ def slug_segment(title: str) -> str:
 def normalise_tag(tag: str) -> str | None:
     """A tag in the native pattern (`[a-z0-9][a-z0-9_-]*`, ≤ 50), or None if nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).strip("-_")[:TAG_MAX]
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).lstrip("-_")[:TAG_MAX]
     return cleaned if cleaned and TAG_RE.match(cleaned) else None
 
 
