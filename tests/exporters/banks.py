@@ -26,7 +26,8 @@ KINDS = {
              "shell_command", "cloze", "ordering", "matching"],
     "moodle_xml": ["flashcard", "single_choice", "multiple_choice", "true_false", "short_answer",
                    "cloze", "ordering", "matching"],
-    "gift": ["flashcard", "single_choice", "multiple_choice", "true_false", "short_answer", "matching"],
+    "gift": ["flashcard", "single_choice", "multiple_choice", "true_false", "short_answer",
+             "matching"],
     "aiken": ["single_choice", "true_false"],
 }  # fmt: skip
 RICH = ["`lsmod`", "**bold**", "a_b", "x < y", "{", "}", "~", "=", "#", ":", "\\", "&", "é", "日本"]
