@@ -227,7 +227,7 @@ def _cloze(reader: Reader, element: Element, prompt: str, general: str) -> Any:
     return None if spec is None else ("cloze", spec, general)
 
 
-KINDS = {
+TYPE_READERS = {
     "multichoice": _choice,
     "truefalse": _true_false,
     "shortanswer": _short_answer,

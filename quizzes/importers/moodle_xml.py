@@ -14,7 +14,7 @@ from quizzes.importers.base import ParsedBank, ParsedQuestion, ParseLimits
 from quizzes.importers.common import TOPIC_SLUG_MAX, ParseContext, normalise_tag
 from quizzes.importers.gift import category_titles
 from quizzes.importers.gift_answers import parse_decimal
-from quizzes.importers.moodle_kinds import KINDS
+from quizzes.importers.moodle_kinds import TYPE_READERS
 from quizzes.importers.text import (
     HtmlTooDeep,
     html_images,
@@ -167,12 +167,12 @@ def _question(
     if qtype == "description":
         ctx.notice("a description is not a question: left out", line=line, text=title)
         return None
-    if qtype in UNSUPPORTED_TYPES or qtype not in KINDS:
+    if qtype in UNSUPPORTED_TYPES or qtype not in TYPE_READERS:
         ctx.skip(UNSUPPORTED_TYPES.get(qtype, qtype or "untyped"), title, line=line)
         return None
     prompt = reader.markdown(element.find("questiontext"), what="the question text")
     general = reader.markdown(element.find("generalfeedback"), what="the general feedback")
-    result = KINDS[qtype](reader, element, prompt, general)
+    result = TYPE_READERS[qtype](reader, element, prompt, general)
     if result is None:
         return None
     kind, spec, explanation = result
