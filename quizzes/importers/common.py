@@ -10,6 +10,7 @@ listing everything, or returns the ParsedBank.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
 from quizzes.importers.base import (
     ImportProblem,
@@ -252,12 +254,23 @@ def _parents_first(topics: dict[str, ParsedTopic]) -> list[ParsedTopic]:
     return sorted(topics.values(), key=lambda t: (t.slug.count("/"), list(topics).index(t.slug)))
 
 
-@lru_cache(maxsize=1)
-def _question_validator() -> jsonschema.Draft202012Validator:
+def _question_schema() -> dict[str, Any]:
     from quizzes.importers.native import schema
 
     root = schema()
-    return jsonschema.Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/question"})
+    return {"$defs": root["$defs"], "$ref": "#/$defs/question"}
+
+
+@lru_cache(maxsize=1)
+def _question_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_question_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_question_validator() -> Any:
+    # The Rust validator answers "valid?" a hundred times faster; the Python one, which says
+    # why in words, runs only for the questions it rejects.
+    return jsonschema_rs.validator_for(_question_schema())
 
 
 def question_problems(
@@ -276,34 +289,19 @@ def question_problems(
         "spec": question.spec,
     }
     found: list[tuple[str, str, str]] = []
-    if any("\x00" in text for text in _strings(document)):
+    if "\\u0000" in json.dumps(document):  # a NUL anywhere, found in one C-speed pass
         found.append(("contains a NUL character", "", ""))
     if len(question.source) > SOURCE_MAX:
         found.append((f"source is longer than {SOURCE_MAX} characters", "source", question.source))
     for slug in question.topics:
         if slug not in topics:
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))
-    for error in _question_validator().iter_errors(document):
+    valid = _fast_question_validator().is_valid(document)
+    for error in [] if valid else _question_validator().iter_errors(document):
         path = ".".join(str(p) for p in error.absolute_path)
         found.append((excerpt(error.message, 200), path, ""))
     if not found:
         found += [(m, f"spec.{p}", "") for p, m in spec_problems(question.kind, question.spec)]
-    return found
-
-
-def _strings(value: Any) -> list[str]:
-    """Every string inside a JSON-like value (specs are shallow: no recursion needed)."""
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
     return found
 
 
