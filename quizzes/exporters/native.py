@@ -52,6 +52,7 @@ def bank_export(bank: Bank) -> dict[str, Any]:
             "topics": links.get(q.pk, []),
             "difficulty": q.difficulty,
             "source": q.source,
+            **({"since": q.since} if q.since else {}),
             "prompt": q.prompt,
             "explanation": q.explanation,
         }
