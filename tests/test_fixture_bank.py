@@ -127,10 +127,9 @@ def test_every_question_has_an_explanation_a_source_and_a_difficulty() -> None:
 
 # Sources in the convention's shape, range by range: km-c/km-l are re-verified here; km-d/km-t/
 # km-m on branch bank-verify (strict xfail: the marker goes when that branch is merged).
-RANGES = ["km-n-"] + [
+RANGES = ["km-c-", "km-n-"] + [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=f"re-verified on {branch}"))
     for p, branch in (
-        ("km-c-", "bank-infra, in progress"),
         ("km-l-", "bank-infra, in progress"),
         ("km-d-", "bank-verify"),
         ("km-t-", "bank-verify"),
@@ -190,7 +189,6 @@ PENDING_DUPLICATES: set[tuple[str, str]] = {
     ("km-d-trc-001", "km-d-trc-011"),
     ("km-d-kbuild-002", "km-d-kbuild-003"),
     # bank-infra, in progress:
-    ("km-c-insmod-002", "km-d-param-004"),
     ("km-c-modprobe-006", "km-l-modprobed-005"),
     ("km-c-modprobe-007", "km-l-locations-020"),
     ("km-c-modinfo-006", "km-l-meta-013"),
@@ -202,7 +200,6 @@ PENDING_DUPLICATES: set[tuple[str, str]] = {
     ("km-l-modprobed-001", "km-l-modprobed-006"),
     ("km-c-modprobe-008", "km-l-modprobed-001"),
     ("km-c-lsmod-008", "km-l-meta-023"),
-    ("km-c-concepts-013", "km-m-troubleshooting-020"),
     ("km-c-insmod-006", "km-l-modprobed-017"),
 }
 

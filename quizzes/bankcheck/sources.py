@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc) \d+(?:\.\d+)*"
+VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc|man-pages) \d+(?:\.\d+)*"
 PRIMARY_RE = re.compile(
     r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
     rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
