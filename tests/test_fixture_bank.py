@@ -198,7 +198,6 @@ PENDING_DUPLICATES: set[tuple[str, str]] = {
     ("km-c-depmod-012", "km-l-locations-022"),
     ("km-c-modprobe-026", "km-c-depmod-009"),
     ("km-l-modprobed-001", "km-l-modprobed-006"),
-    ("km-c-modprobe-008", "km-l-modprobed-001"),
     ("km-c-lsmod-008", "km-l-meta-023"),
     ("km-c-insmod-006", "km-l-modprobed-017"),
 }
