@@ -127,10 +127,9 @@ def test_every_question_has_an_explanation_a_source_and_a_difficulty() -> None:
 
 # Sources in the convention's shape, range by range: km-c/km-l are re-verified here; km-d/km-t/
 # km-m on branch bank-verify (strict xfail: the marker goes when that branch is merged).
-RANGES = ["km-c-", "km-n-"] + [
+RANGES = ["km-c-", "km-l-", "km-n-"] + [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=f"re-verified on {branch}"))
     for p, branch in (
-        ("km-l-", "bank-infra, in progress"),
         ("km-d-", "bank-verify"),
         ("km-t-", "bank-verify"),
         ("km-m-", "bank-verify"),
@@ -181,6 +180,11 @@ def test_no_duplicate_or_near_duplicate_prompts() -> None:
 # (docs/bank.md § No near-duplicates): each with the reason.
 DISTINCT_PAIRS: dict[tuple[str, str], str] = {
     ("km-c-modprobe-001", "km-c-modprobe-002"): "loading vfat with its dependencies vs unloading",
+    (
+        "km-c-modprobe-023",
+        "km-l-modprobed-009",
+    ): "the same softdep: insertion order vs removal order",
+    ("km-c-modprobe-026", "km-c-depmod-009"): "modprobe's steps vs what modules.dep lines mean",
 }
 # Near-duplicates awaiting a merge or a rewrite: those with both questions in km-d/km-t/km-m are
 # resolved on branch bank-verify, the others on bank-infra; each is removed here when resolved.
@@ -188,18 +192,6 @@ PENDING_DUPLICATES: set[tuple[str, str]] = {
     ("km-d-trc-001", "km-d-trc-002"),
     ("km-d-trc-001", "km-d-trc-011"),
     ("km-d-kbuild-002", "km-d-kbuild-003"),
-    # bank-infra, in progress:
-    ("km-c-modprobe-006", "km-l-modprobed-005"),
-    ("km-c-modprobe-007", "km-l-locations-020"),
-    ("km-c-modinfo-006", "km-l-meta-013"),
-    ("km-l-meta-008", "km-m-troubleshooting-032"),
-    ("km-c-modprobe-023", "km-l-modprobed-009"),
-    ("km-l-meta-020", "km-d-sym-003"),
-    ("km-c-depmod-012", "km-l-locations-022"),
-    ("km-c-modprobe-026", "km-c-depmod-009"),
-    ("km-l-modprobed-001", "km-l-modprobed-006"),
-    ("km-c-lsmod-008", "km-l-meta-023"),
-    ("km-c-insmod-006", "km-l-modprobed-017"),
 }
 
 

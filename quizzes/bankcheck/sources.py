@@ -1,4 +1,5 @@
-"""A question's `source` in the bank's convention (docs/bank.md § Sources): primary sources with
+"""A question's `source` in the bank's convention (docs/bank.md § Sources): primary sources (a man
+page `name(N)`, a path in a source tree, or a top-level file such as `dkms.in`) with
 the section and the version checked, joined by "; ", e.g.
 `modprobe(8) § OPTIONS --remove (kmod 34); kernel/module/main.c § delete_module() (Linux 6.12)`.
 The article may be cited after a primary source (`Article § Troubleshooting`), never alone."""
@@ -8,9 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc|man-pages) \d+(?:\.\d+)*"
+PROJECTS = (
+    "Linux",
+    "kmod",
+    "util-linux",
+    "systemd",
+    "glibc",
+    "man-pages",
+    "dkms",
+    "initramfs-tools",
+    "dracut",
+    "mkinitcpio",
+)
+VERSION = rf"(?:{'|'.join(PROJECTS)}) \d+(?:\.\d+)*"
 PRIMARY_RE = re.compile(
-    r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
+    r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+|[\w+-]+(?:\.[\w+-]+)+)"
     rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
 )
 ARTICLE_RE = re.compile(r"Article § (?P<section>[^;§\s][^;§]*)")
