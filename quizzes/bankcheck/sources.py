@@ -1,5 +1,4 @@
-"""A question's `source` in the bank's convention (docs/bank.md § Sources): primary sources (a man
-page `name(N)`, a path in a source tree, or a top-level file such as `dkms.in`) with
+"""A question's `source` in the bank's convention (docs/bank.md § Sources): primary sources with
 the section and the version checked, joined by "; ", e.g.
 `modprobe(8) § OPTIONS --remove (kmod 34); kernel/module/main.c § delete_module() (Linux 6.12)`.
 The article may be cited after a primary source (`Article § Troubleshooting`), never alone."""
@@ -9,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The projects whose sources the bank cites: the kernel and kmod first; then the tools and texts
+# around them (docs/bank.md § source). The union of what the three bank branches needed.
 PROJECTS = (
     "Linux",
     "kmod",
@@ -16,14 +17,27 @@ PROJECTS = (
     "systemd",
     "glibc",
     "man-pages",
-    "dkms",
+    "coreutils",
+    "procps-ng",
+    "iproute2",
+    "pciutils",
+    "mokutil",
+    "SystemTap",
+    "GNU make",
+    "XZ Utils",
+    "zstd",
+    "trace-cmd",
+    "DKMS",
     "initramfs-tools",
     "dracut",
     "mkinitcpio",
 )
 VERSION = rf"(?:{'|'.join(PROJECTS)}) \d+(?:\.\d+)*"
+# A man page `name(8)`; a path from the root of its tree (`kernel/module/main.c`), or a file at
+# that root: one with an extension (`dkms.in`) or an all-capitals one (kmod's `NEWS`).
+DOCUMENT = r"[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+|[\w+-]+\.[\w.+-]+|[A-Z][A-Z0-9_]*"
 PRIMARY_RE = re.compile(
-    r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+|[\w+-]+(?:\.[\w+-]+)+)"
+    rf"(?P<document>{DOCUMENT})"
     rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
 )
 ARTICLE_RE = re.compile(r"Article § (?P<section>[^;§\s][^;§]*)")
