@@ -31,6 +31,7 @@ def document(parsed: ParsedBank) -> dict[str, Any]:
             "topics": list(q.topics),
             "difficulty": q.difficulty,
             "source": q.source,
+            **({"since": q.since} if q.since else {}),
             "prompt": q.prompt,
             "explanation": q.explanation,
         }

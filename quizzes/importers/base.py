@@ -128,6 +128,7 @@ class ParsedQuestion:
     spec: dict[str, Any]
     difficulty: int = 2
     source: str = ""
+    since: str = ""
     tags: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     line: int | None = None
@@ -144,6 +145,8 @@ class ParsedQuestion:
             "tags": list(self.tags),
             "topics": sorted(self.topics),
         }
+        if self.since:  # only when set, so that questions without it keep their digest
+            payload["since"] = self.since
         encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
 
