@@ -125,16 +125,13 @@ def test_every_question_has_an_explanation_a_source_and_a_difficulty() -> None:
         assert q.difficulty in (1, 2, 3), q.external_id
 
 
-# Sources in the convention's shape, range by range: km-c/km-l are re-verified here; km-d/km-t/
-# km-m on branch bank-verify (strict xfail: the marker goes when that branch is merged).
-RANGES = ["km-n-"] + [
+# Sources in the convention's shape, range by range: km-d/km-t/km-m were re-verified on branch
+# bank-verify; km-c/km-l are re-verified here (strict xfail: the marker goes when they pass).
+RANGES = ["km-n-", "km-d-", "km-t-", "km-m-"] + [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=f"re-verified on {branch}"))
     for p, branch in (
         ("km-c-", "bank-infra, in progress"),
         ("km-l-", "bank-infra, in progress"),
-        ("km-d-", "bank-verify"),
-        ("km-t-", "bank-verify"),
-        ("km-m-", "bank-verify"),
     )
 ]
 
@@ -186,23 +183,16 @@ DISTINCT_PAIRS: dict[tuple[str, str], str] = {
 # Near-duplicates awaiting a merge or a rewrite: those with both questions in km-d/km-t/km-m are
 # resolved on branch bank-verify, the others on bank-infra; each is removed here when resolved.
 PENDING_DUPLICATES: set[tuple[str, str]] = {
-    ("km-d-trc-001", "km-d-trc-002"),
-    ("km-d-trc-001", "km-d-trc-011"),
-    ("km-d-kbuild-002", "km-d-kbuild-003"),
     # bank-infra, in progress:
-    ("km-c-insmod-002", "km-d-param-004"),
     ("km-c-modprobe-006", "km-l-modprobed-005"),
     ("km-c-modprobe-007", "km-l-locations-020"),
     ("km-c-modinfo-006", "km-l-meta-013"),
-    ("km-l-meta-008", "km-m-troubleshooting-032"),
     ("km-c-modprobe-023", "km-l-modprobed-009"),
-    ("km-l-meta-020", "km-d-sym-003"),
     ("km-c-depmod-012", "km-l-locations-022"),
     ("km-c-modprobe-026", "km-c-depmod-009"),
     ("km-l-modprobed-001", "km-l-modprobed-006"),
     ("km-c-modprobe-008", "km-l-modprobed-001"),
     ("km-c-lsmod-008", "km-l-meta-023"),
-    ("km-c-concepts-013", "km-m-troubleshooting-020"),
     ("km-c-insmod-006", "km-l-modprobed-017"),
 }
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc) \d+(?:\.\d+)*"
+# Kernel, kmod and the other projects whose tools and man pages questions rely on.
+VERSION = (
+    r"(?:Linux|kmod|util-linux|systemd|glibc|coreutils|procps-ng|iproute2|pciutils|mokutil"
+    r"|SystemTap|GNU make) \d+(?:\.\d+)*"
+)
 PRIMARY_RE = re.compile(
     r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
     rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
