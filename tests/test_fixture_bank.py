@@ -126,13 +126,10 @@ def test_every_question_has_an_explanation_a_source_and_a_difficulty() -> None:
 
 
 # Sources in the convention's shape, range by range: km-d/km-t/km-m were re-verified on branch
-# bank-verify; km-c/km-l are re-verified here (strict xfail: the marker goes when they pass).
-RANGES = ["km-n-", "km-d-", "km-t-", "km-m-"] + [
+# bank-verify, km-c here; km-l is re-verified here (strict xfail: the marker goes when it passes).
+RANGES = ["km-c-", "km-n-", "km-d-", "km-t-", "km-m-"] + [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=f"re-verified on {branch}"))
-    for p, branch in (
-        ("km-c-", "bank-infra, in progress"),
-        ("km-l-", "bank-infra, in progress"),
-    )
+    for p, branch in (("km-l-", "bank-infra, in progress"),)
 ]
 
 
@@ -191,7 +188,6 @@ PENDING_DUPLICATES: set[tuple[str, str]] = {
     ("km-c-depmod-012", "km-l-locations-022"),
     ("km-c-modprobe-026", "km-c-depmod-009"),
     ("km-l-modprobed-001", "km-l-modprobed-006"),
-    ("km-c-modprobe-008", "km-l-modprobed-001"),
     ("km-c-lsmod-008", "km-l-meta-023"),
     ("km-c-insmod-006", "km-l-modprobed-017"),
 }

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 # Kernel, kmod and the other projects whose tools and man pages questions rely on.
 VERSION = (
-    r"(?:Linux|kmod|util-linux|systemd|glibc|coreutils|procps-ng|iproute2|pciutils|mokutil"
-    r"|SystemTap|GNU make) \d+(?:\.\d+)*"
+    r"(?:Linux|kmod|util-linux|systemd|glibc|man-pages|coreutils|procps-ng|iproute2|pciutils"
+    r"|mokutil|SystemTap|GNU make) \d+(?:\.\d+)*"
 )
 PRIMARY_RE = re.compile(
     r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
