@@ -125,16 +125,8 @@ def test_every_question_has_an_explanation_a_source_and_a_difficulty() -> None:
         assert q.difficulty in (1, 2, 3), q.external_id
 
 
-# Sources in the convention's shape, range by range: km-c/km-l are re-verified here; km-d/km-t/
-# km-m on branch bank-verify (strict xfail: the marker goes when that branch is merged).
-RANGES = ["km-c-", "km-l-", "km-n-"] + [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=f"re-verified on {branch}"))
-    for p, branch in (
-        ("km-d-", "bank-verify"),
-        ("km-t-", "bank-verify"),
-        ("km-m-", "bank-verify"),
-    )
-]
+# Sources in the convention's shape, range by range (every range is re-verified).
+RANGES = ["km-c-", "km-l-", "km-n-", "km-d-", "km-t-", "km-m-"]
 
 
 @pytest.mark.parametrize("prefix", RANGES)
@@ -186,13 +178,8 @@ DISTINCT_PAIRS: dict[tuple[str, str], str] = {
     ): "the same softdep: insertion order vs removal order",
     ("km-c-modprobe-026", "km-c-depmod-009"): "modprobe's steps vs what modules.dep lines mean",
 }
-# Near-duplicates awaiting a merge or a rewrite: those with both questions in km-d/km-t/km-m are
-# resolved on branch bank-verify, the others on bank-infra; each is removed here when resolved.
-PENDING_DUPLICATES: set[tuple[str, str]] = {
-    ("km-d-trc-001", "km-d-trc-002"),
-    ("km-d-trc-001", "km-d-trc-011"),
-    ("km-d-kbuild-002", "km-d-kbuild-003"),
-}
+# Near-duplicates awaiting a merge or a rewrite (none now); each is removed here when resolved.
+PENDING_DUPLICATES: set[tuple[str, str]] = set()
 
 
 def near_duplicates() -> set[tuple[str, str]]:
