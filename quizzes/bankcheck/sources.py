@@ -1,0 +1,37 @@
+"""A question's `source` in the bank's convention (docs/bank.md § Sources): primary sources with
+the section and the version checked, joined by "; ", e.g.
+`modprobe(8) § OPTIONS --remove (kmod 34); kernel/module/main.c § delete_module() (Linux 6.12)`.
+The article may be cited after a primary source (`Article § Troubleshooting`), never alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc) \d+(?:\.\d+)*"
+PRIMARY_RE = re.compile(
+    r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
+    rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
+)
+ARTICLE_RE = re.compile(r"Article § (?P<section>[^;§\s][^;§]*)")
+SINCE_RE = re.compile(rf"{VERSION}")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    document: str  # `modprobe(8)`, `kernel/module/main.c`, or `Article`
+    section: str
+    version: str  # empty for the article
+
+
+def parse_source(source: str) -> list[SourceRef] | None:
+    """The references of a source string, or None when it breaks the convention."""
+    refs: list[SourceRef] = []
+    for part in source.split("; "):
+        if match := PRIMARY_RE.fullmatch(part):
+            refs.append(SourceRef(match["document"], match["section"], match["version"]))
+        elif (match := ARTICLE_RE.fullmatch(part)) and refs:
+            refs.append(SourceRef("Article", match["section"], ""))
+        else:
+            return None
+    return refs or None
