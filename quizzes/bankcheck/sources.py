@@ -8,9 +8,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-VERSION = r"(?:Linux|kmod|util-linux|systemd|glibc) \d+(?:\.\d+)*"
+# The projects whose sources the bank cites: the kernel and kmod first; util-linux, systemd and
+# glibc for the tools and texts around them; procps-ng (sysctl), pciutils (lspci), XZ Utils, zstd,
+# trace-cmd and DKMS for the tools of the topics beyond the article (docs/bank.md § source).
+PROJECTS = (
+    "Linux",
+    "kmod",
+    "util-linux",
+    "systemd",
+    "glibc",
+    "procps-ng",
+    "pciutils",
+    "XZ Utils",
+    "zstd",
+    "trace-cmd",
+    "DKMS",
+)
+VERSION = rf"(?:{'|'.join(PROJECTS)}) \d+(?:\.\d+)*"
+# A man page `name(8)`; a path from the root of its tree (`kernel/module/main.c`), or a file at
+# that root: one with an extension (`dkms.in`) or an all-capitals one (kmod's `NEWS`).
+DOCUMENT = r"[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+|[\w+-]+\.[\w.+-]+|[A-Z][A-Z0-9_]*"
 PRIMARY_RE = re.compile(
-    r"(?P<document>[\w.+-]+\(\d\w*\)|[\w.+-]+(?:/[\w.+-]+)+)"
+    rf"(?P<document>{DOCUMENT})"
     rf" § (?P<section>[^;§\s][^;§]*?) \((?P<version>{VERSION})\)"
 )
 ARTICLE_RE = re.compile(r"Article § (?P<section>[^;§\s][^;§]*)")
