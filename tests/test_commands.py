@@ -92,3 +92,28 @@ def test_bank_report_refuses_a_missing_message_catalogue(tmp_path):
     run("load_bank", str(SHIPPED))
     with pytest.raises(CommandError, match="no message catalogue"):
         run("bank_report", "linux-kernel-modules", "--messages", str(tmp_path / "none.json"))
+
+
+def test_bank_report_lists_the_spellings_each_command_question_accepts(tmp_path):
+    load = bank_doc(
+        [
+            question("cmd-unload", "shell_command", spec={"accepted": ["modprobe -r vfat"]}),
+            # A second accepted answer that is a dry run lets a change through: it is reported.
+            question(
+                "cmd-leaky",
+                "shell_command",
+                spec={"accepted": ["modprobe -r vfat", "modprobe -n -r vfat"]},
+            ),
+        ]
+    )
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(load))
+    run("load_bank", str(path))
+    report = run("bank_report", "demo", "--spellings", "40")
+    unload = next(line for line in report.splitlines() if line.startswith("cmd-unload"))
+    accepted = int(unload.split()[1])
+    assert 20 <= accepted <= 40 and "5/5 changes refused" in unload
+    leaky = next(line for line in report.splitlines() if line.startswith("cmd-leaky"))
+    assert "ACCEPTED CHANGES: dry run" in leaky
+    assert "typed command questions with a grading problem: 1" in report
+    assert "spellings" not in run("bank_report", "demo", "--spellings", "0")

@@ -141,6 +141,16 @@ def test_unknown_topics_duplicate_ids_and_bad_parents_are_all_reported() -> None
         ),
         ("cloze", {"text": "no deletion {{c1:: here", "alternatives": {}}, "at least one"),
         (
+            "shell_command",
+            {"accepted": ["modprobe -r foo", "modprobe 'foo"]},
+            "accepted[1]: cannot be read as a command line: unbalanced quote",
+        ),
+        (
+            "shell_command",
+            {"accepted": ["modprobe --bogus -rx foo"]},
+            "accepted[0]: uses options its tool does not have: --bogus, -x",
+        ),
+        (
             "multiple_choice",
             {
                 "options": [
@@ -182,3 +192,12 @@ def test_since_is_optional_kept_and_part_of_the_digest_only_when_stated() -> Non
 def test_a_blank_overlong_or_numeric_since_is_refused(since: Any) -> None:
     problems = problems_of(json.dumps(bank_doc([question("q1", "true_false", since=since)])))
     assert any("questions[0].since" in p for p in problems), problems
+
+
+def test_a_command_question_may_say_its_options_are_the_point() -> None:
+    spec = {"accepted": ["modprobe -rv vfat"], "strict_options": True}
+    parsed = native.parse(json.dumps(bank_doc([question("q1", "shell_command", spec=spec)])))
+    assert parsed.questions[0].spec["strict_options"] is True
+    bad = {"accepted": ["modprobe -rv vfat"], "strict_options": "yes"}
+    problems = problems_of(json.dumps(bank_doc([question("q1", "shell_command", spec=bad)])))
+    assert any("strict_options" in p for p in problems), problems

@@ -1,5 +1,6 @@
 """Print a bank's coverage table (topics × question kinds), its sources and stated versions,
-and which message formats its log lines use."""
+which message formats its log lines use, and, for every typed command question, how many
+spellings of its first answer the grader accepts."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
+from quizzes import grading
 from quizzes.bankcheck import load_catalogue, question_log_lines
 from quizzes.bankcheck.sources import parse_source
 from quizzes.models import Bank, Question, QuestionKind, Topic
+from quizzes.shell_variants import mutations, variants
 
 SHORT = {
     "flashcard": "flash",
@@ -31,7 +34,8 @@ SHORT = {
 class Command(BaseCommand):
     help = (
         "Print the coverage table (primary topic × kind, with totals) of one or every bank, "
-        "the questions per source and per stated version, and the message-format coverage."
+        "the questions per source and per stated version, the message-format coverage, and "
+        "the spellings the grader accepts for each typed command question."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,6 +45,13 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             help="the message catalogue (default: fixtures/messages.json)",
+        )
+        parser.add_argument(
+            "--spellings",
+            type=int,
+            default=300,
+            metavar="N",
+            help="spellings drawn per typed command question (default 300; 0: skip that part)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,6 +73,44 @@ class Command(BaseCommand):
             self._sources(questions)
             if catalogue_path.exists():
                 self._messages(questions, catalogue_path)
+            if options["spellings"] > 0:
+                self._spellings(bank, options["spellings"])
+
+    def _spellings(self, bank: Bank, count: int) -> None:
+        """Per typed command question: distinct spellings drawn and accepted, changes refused."""
+        questions = (
+            Question.objects.active()
+            .filter(bank=bank, kind=QuestionKind.SHELL_COMMAND)
+            .order_by("external_id")
+            .values_list("external_id", "spec")
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"typed commands: spellings of the first accepted answer the grader accepts "
+            f"(of up to {count} drawn), and changes of it refused"
+        )
+        problems = 0
+        for external_id, spec in questions:
+            first = spec["accepted"][0]
+            drawn = variants(first, spec, count=count)
+            rejected = [v for v in drawn if not grading.grade("shell_command", spec, v).correct]
+            changes = mutations(first, spec)
+            let_through = [
+                kind for kind, line in changes if grading.grade("shell_command", spec, line).correct
+            ]
+            accepted = len(drawn) - len(rejected)
+            refused = len(changes) - len(let_through)
+            line = (
+                f"{external_id:<32} {accepted:>4} spellings  "
+                f"{refused}/{len(changes)} changes refused"
+            )
+            if rejected:
+                line += f"  REJECTED e.g. {rejected[0]!r}"
+            if let_through:
+                line += f"  ACCEPTED CHANGES: {', '.join(let_through)}"
+            problems += bool(rejected or let_through)
+            self.stdout.write(line)
+        self.stdout.write(f"typed command questions with a grading problem: {problems}")
 
     def _report(self, bank: Bank) -> None:
         kinds = list(QuestionKind.values)
