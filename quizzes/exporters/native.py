@@ -7,6 +7,7 @@ primary one). Retired questions are left out: re-importing the file keeps them r
 
 from __future__ import annotations
 
+import heapq
 import json
 from typing import Any
 
@@ -18,16 +19,19 @@ FORMAT_VERSION = 1
 
 def _topics_in_order(topics: list[Topic]) -> list[Topic]:
     """Parents before their children (the format requires it), otherwise in creation order,
-    which for an imported bank is the file's order."""
+    which for an imported bank is the file's order: a topic waits only until its parent is out,
+    so child topics appended at the end of a file stay at the end."""
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
+    ready = [(t.pk, t) for t in children.get(None, [])]
+    heapq.heapify(ready)
     ordered: list[Topic] = []
-    stack = sorted(children.get(None, []), key=lambda t: t.pk, reverse=True)
-    while stack:
-        topic = stack.pop()
+    while ready:
+        _, topic = heapq.heappop(ready)
         ordered.append(topic)
-        stack.extend(sorted(children.get(topic.pk, []), key=lambda t: t.pk, reverse=True))
+        for child in children.get(topic.pk, []):
+            heapq.heappush(ready, (child.pk, child))
     return ordered
 
 
