@@ -8,21 +8,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The projects whose sources the bank cites: the kernel and kmod first; util-linux, systemd and
-# glibc for the tools and texts around them; procps-ng (sysctl), pciutils (lspci), XZ Utils, zstd,
-# trace-cmd and DKMS for the tools of the topics beyond the article (docs/bank.md § source).
+# The projects whose sources the bank cites: the kernel and kmod first; then the tools and texts
+# around them (docs/bank.md § source). The union of what the three bank branches needed.
 PROJECTS = (
     "Linux",
     "kmod",
     "util-linux",
     "systemd",
     "glibc",
+    "man-pages",
+    "coreutils",
     "procps-ng",
+    "iproute2",
     "pciutils",
+    "mokutil",
+    "SystemTap",
+    "GNU make",
     "XZ Utils",
     "zstd",
     "trace-cmd",
     "DKMS",
+    "initramfs-tools",
+    "dracut",
+    "mkinitcpio",
 )
 VERSION = rf"(?:{'|'.join(PROJECTS)}) \d+(?:\.\d+)*"
 # A man page `name(8)`; a path from the root of its tree (`kernel/module/main.c`), or a file at

@@ -11,13 +11,15 @@ to the outcome of the command, and why (see `table.py` for the line grammar):
 - tracing.py   trace-cmd                                          (trace-cmd 3)
 - system.py    sudo sysctl                                        (sudo 1.9, procps-ng 4.0)
 
-`tests/test_shell_options.py` checks the tables against the installed tools' `--help`.
-`meaning.py` turns a parsed command line into what it does, for the grader.
+registry.py holds them by name (TOOLS); parsing.py reads a tool's arguments as the tool does;
+commands.py finds the command past sudo, full paths and aliases; meaning.py says what a table
+tool's command does; lines.py what a whole command line does.
+
+`tests/shell_options/test_tables.py` checks the tables against the installed tools' `--help`.
 """
 
 from __future__ import annotations
 
-from quizzes.shell_options.build import BUILD_TOOLS
 from quizzes.shell_options.commands import (
     ALIASES,
     Command,
@@ -25,28 +27,10 @@ from quizzes.shell_options.commands import (
     normalise_path,
     split_command,
 )
-from quizzes.shell_options.compress import COMPRESS_TOOLS
-from quizzes.shell_options.devices import DEVICE_TOOLS
-from quizzes.shell_options.kmod import KMOD_TOOLS
-from quizzes.shell_options.logs import LOG_TOOLS
 from quizzes.shell_options.parsing import Given, Invocation, Word, parse_invocation
-from quizzes.shell_options.system import SYSTEM_TOOLS
+from quizzes.shell_options.registry import TOOLS
 from quizzes.shell_options.table import Arg, Effect, Option, TableError, Tool
-from quizzes.shell_options.tracing import TRACING_TOOLS
 from quizzes.shellwords import ShellSyntaxError, split_command_line
-
-TOOLS: dict[str, Tool] = {
-    tool.name: tool
-    for tool in (
-        *KMOD_TOOLS,
-        *LOG_TOOLS,
-        *BUILD_TOOLS,
-        *COMPRESS_TOOLS,
-        *DEVICE_TOOLS,
-        *TRACING_TOOLS,
-        *SYSTEM_TOOLS,
-    )
-}
 
 __all__ = [
     "ALIASES",

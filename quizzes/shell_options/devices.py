@@ -110,11 +110,11 @@ UDEVADM_COMMANDS: dict[str, Tool] = {
         _VERSION_HELP
         + """
     -e --exit                         | acts    | stops the daemon
-    -l --log-level = <level>          | acts    | sets the daemon's log level
+    -l --log-level --log-priority = <level> | acts | sets the daemon's log level
     -s --stop-exec-queue              | acts    | queues events without running them
     -S --start-exec-queue             | acts    | runs queued events
-    -R --reload                       | acts    | reloads the rules and databases
-    -p --property = <property>        | acts    | sets a property for every event
+    -R --reload --reload-rules        | acts    | reloads the rules and databases
+    -p --property --env = <property>  | acts    | sets a property for every event
     -m --children-max = <count>       | acts    | limits the worker processes
     --ping                            | acts    | waits for the daemon to answer
     -t --timeout = <seconds>          | acts    | waits at most that long for a reply

@@ -1,49 +1,23 @@
-"""Spellings of a command line that the grader must accept, and changes it must refuse.
-
-`variants(line)` draws command lines that do what `line` does, under the rules of
-docs/formats.md, by rewriting each stage at random: sudo and its harmless options, the tool's full
-path, option aliases and abbreviations, attached or separate values, short flags combined or
-split, options moved between the arguments, output-only options added or dropped, defaults made
-explicit or left out, `-`/`_` in module names, file arguments spelled from `$PWD`, `M=` spelled
-as `$PWD`, `$(pwd)` or `` `pwd` ``, the running release as `$(uname -r)`, backticks or (when the
-question allows it) a literal release, module parameters reordered, `> FILE` as `| tee FILE`,
-words quoted, spacing. The draw is seeded from the line: the same line gives the same list.
-
-`mutations(line)` returns changed lines that do something else: a dry run, a force option,
-another module, a missing module, another value, another target, another tool.
-
-Both are pure; `manage.py bank_report` and the bank's tests use them.
-"""
+"""Spellings of a command line that do what it does (see the package docstring)."""
 
 from __future__ import annotations
 
 import random
-import re
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from quizzes.shell_options import TOOLS, Arg, Effect, Given, Option, Tool, parse_invocation
 from quizzes.shell_options.commands import split_command
 from quizzes.shell_options.meaning import is_module_file, meaning_of
+from quizzes.shell_variants.quoting import SAFE, quote
 from quizzes.shellwords import PWD, RELEASE, ShellSyntaxError, Stage, split_command_line
 
-LITERAL_RELEASE = "6.1.0-18-amd64"
 _SUDO_FORMS = ("sudo", "sudo -E", "sudo -n", "sudo -u root", "sudo --", "sudo -H", "sudo -En")
-_TOOL_DIRECTORIES = ("/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/")
-_RELEASE_FORMS = ("$(uname -r)", "`uname -r`", "$(uname --kernel-release)", "$( uname -r )")
-_PWD_FORMS = ("$PWD", "${PWD}", "$(pwd)", "`pwd`")
-_SAFE = re.compile(r"[A-Za-z0-9_./:=+,@%^-]+\Z")
-_EXPANSION = re.compile(r"\$\([^()]*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
-_OTHER_TOOL = {
-    "modprobe": "insmod",
-    "insmod": "modprobe",
-    "rmmod": "modprobe",
-    "modinfo": "modprobe",
-    "depmod": "modprobe",
-    "lsmod": "modinfo",
-}
+_SBIN_DIRECTORIES = ("/usr/sbin/", "/sbin/")  # where Debian and Fedora install these tools
+_SBIN_TOOLS = frozenset({"modprobe", "insmod", "rmmod", "modinfo", "depmod", "lsmod", "sysctl"})
+_BIN_DIRECTORIES = ("/usr/bin/", "/bin/")
+_BUILTINS = frozenset({"echo", "printf", "cd", "test", "["})
 
 
 @dataclass
@@ -107,7 +81,7 @@ def _as_tee(
     append = " -a" if op == ">>" else ""
     quiet = rng.choice(("", " >/dev/null", " > /dev/null"))
     head = _render_stage(plain, rng, strict, literal)
-    return [*rendered[:-1], head, f"{tee}{append} {_quote(target, rng, literal)}{quiet}"]
+    return [*rendered[:-1], head, f"{tee}{append} {quote(target, rng, literal)}{quiet}"]
 
 
 def _render_stage(stage: Stage, rng: random.Random, strict: bool, literal: bool) -> str:
@@ -115,7 +89,10 @@ def _render_stage(stage: Stage, rng: random.Random, strict: bool, literal: bool)
     words = list(stage.words)
     sudo_count = len(words) - len(command.args) - 1 if command.name else 0
     prefix: list[str] = []
-    if sudo_count == 0 and command.name and rng.random() < 0.4:
+    # `sudo echo 1 > FILE` is accepted (it works in a root shell), but it is the classic mistake
+    # for everyone else: the shell opens FILE before sudo runs. It is not drawn.
+    writes = any(op in (">", ">>") for op, _ in stage.redirects)
+    if sudo_count == 0 and command.name and not writes and rng.random() < 0.4:
         prefix = rng.choice(_SUDO_FORMS).split()
     head = words[:sudo_count]
     name_word = words[sudo_count] if command.name else ""
@@ -124,26 +101,28 @@ def _render_stage(stage: Stage, rng: random.Random, strict: bool, literal: bool)
     if tool is not None and not command.implied and "/" not in name_word:
         body = _render_tool(tool, args, rng, strict, literal)
     else:
-        body = [_quote(a, rng, literal) for a in args]
+        body = [quote(a, rng, literal) for a in args]
         if command.name == "echo":
             body = _echo_words(args, rng, literal) or body
-    if command.name and "/" not in name_word and not command.implied and rng.random() < 0.25:
-        name_word = rng.choice(_TOOL_DIRECTORIES) + name_word
+    plain_name = command.name and "/" not in name_word and command.name not in _BUILTINS
+    if plain_name and not command.implied and rng.random() < 0.25:
+        places = _SBIN_DIRECTORIES if command.name in _SBIN_TOOLS else _BIN_DIRECTORIES
+        name_word = rng.choice(places) + name_word
     pieces = [*prefix, *head, name_word, *body] if command.name else [*prefix, *head]
     for op, target in stage.redirects:
         gap = rng.choice(("", " "))
-        pieces.append(f"{op}{gap}{_quote(target, rng, literal)}")
+        pieces.append(f"{op}{gap}{quote(target, rng, literal)}")
     return rng.choice((" ", " ", "  ")).join(p for p in pieces if p != "")
 
 
 def _echo_words(args: list[str], rng: random.Random, literal: bool) -> list[str]:
     # `echo 'a b'` prints what `echo a b` prints; only plain words can be split or joined.
     text = " ".join(args)
-    if "  " in text or not all(_SAFE.match(w) for w in text.split()):
+    if "  " in text or not all(SAFE.match(w) for w in text.split()):
         return []
     if rng.random() < 0.5:
-        return [_quote(text, rng, literal)]
-    return [_quote(w, rng, literal) for w in text.split()]
+        return [quote(text, rng, literal)]
+    return [quote(w, rng, literal) for w in text.split()]
 
 
 def _render_tool(
@@ -151,7 +130,7 @@ def _render_tool(
 ) -> list[str]:
     call = parse_invocation(tool, args)
     if call.unknown or call.problems:
-        return [_quote(a, rng, literal) for a in args]
+        return [quote(a, rng, literal) for a in args]
     table = call.table or tool
     meaning = meaning_of(call, strict=strict)
     roles = {o.shown: o.role for o in (*meaning.operands, *meaning.keyed) if o.shown}
@@ -181,8 +160,14 @@ def _render_tool(
             + [u for u in ordered if u.option is None]
         )
     words = _cluster(ordered, table, rng)
-    rendered = [_quote(w, rng, literal) for w in words]
-    return ([subcommand] if subcommand else []) + rendered
+    if subcommand:  # the tool's own options (`udevadm --debug`) come before the subcommand
+        root = [u for u in ordered if u.option is not None and u.option in tool.options]
+        words = (
+            [w for u in root for w in u.words]
+            + [subcommand]
+            + _cluster([u for u in ordered if u not in root], table, rng)
+        )
+    return [quote(w, rng, literal) for w in words]
 
 
 def _extra_ignorable(tool: Tool, options: list[Given], rng: random.Random) -> list[Given]:
@@ -343,164 +328,3 @@ def _cluster(units: list[_Unit], tool: Tool, rng: random.Random) -> list[str]:
         words += unit.words
         joinable = unit.open
     return words
-
-
-def _quote(word: str, rng: random.Random, literal: bool) -> str:
-    """A shell token that the grader reads as `word`, with its expansions kept as expansions."""
-    if word == "":
-        return "''"
-    out: list[str] = []
-    pos = 0
-    for match in _EXPANSION.finditer(word):
-        out.append(_quote_literal(word[pos : match.start()], rng, at_start=not out))
-        out.append(_expansion(match.group(), rng, literal))
-        pos = match.end()
-    out.append(_quote_literal(word[pos:], rng, at_start=not out))
-    return "".join(out)
-
-
-def _expansion(text: str, rng: random.Random, literal: bool) -> str:
-    if text == RELEASE:
-        forms = _RELEASE_FORMS + ((LITERAL_RELEASE,) if literal else ())
-        return rng.choice(forms)
-    if text == PWD:
-        return rng.choice(_PWD_FORMS)
-    if text == "$":
-        return "\\$"
-    return text
-
-
-def _quote_literal(text: str, rng: random.Random, *, at_start: bool) -> str:
-    if text == "":
-        return ""
-    glob = any(c in text for c in "*?[")
-    tilde = at_start and text.startswith("~")
-    if _SAFE.match(text) and not glob:
-        if tilde:
-            return text
-        return rng.choice((text, text, f"'{text}'", f'"{text}"'))
-    if tilde:
-        return "~" + _quote_literal(text[1:], rng, at_start=False)
-    if "'" not in text:
-        return f"'{text}'"
-    return '"' + re.sub(r'(["\\$`])', r"\\\1", text) + '"'
-
-
-# --- mutations ---------------------------------------------------------------------------------
-
-
-def mutations(line: str, spec: dict[str, Any] | None = None) -> list[tuple[str, str]]:
-    """(what changed, changed line) pairs that do something other than `line` does."""
-    try:
-        pipelines = split_command_line(line)
-    except ShellSyntaxError:
-        return []
-    stages = [s for p in pipelines for s in p.stages]
-    found: list[tuple[str, str]] = []
-    # The first stage is the command the question is about (`modprobe -c | grep x`).
-    index, stage = 0, stages[0]
-    command = split_command(stage.words)
-    if not command.name:
-        return found
-    sudo = list(stage.words[: len(stage.words) - len(command.args) - 1])
-    for kind, change in _stage_mutations(command.name, [w.text for w in command.args]):
-        changed = change([command.name, *(w.text for w in command.args)])
-        if changed is not None:
-            found.append((kind, _replace_stage(pipelines, index, [*sudo, *changed])))
-    return found
-
-
-def _stage_mutations(
-    name: str, args: list[str]
-) -> list[tuple[str, Callable[[list[str]], list[str] | None]]]:
-    tool = TOOLS.get(name)
-    changes: list[tuple[str, Callable[[list[str]], list[str] | None]]] = [
-        (
-            "another tool",
-            lambda w: [_OTHER_TOOL.get(name, "cat" if name != "cat" else "head"), *w[1:]],
-        ),
-    ]
-    if tool is None:
-        if args:
-            changes.append(("another argument", lambda w: [*w[:-1], w[-1] + "x"]))
-        return changes
-    call = parse_invocation(tool, args)
-    meaning = meaning_of(call)
-    table = call.table or tool
-    names = {g.name for g in call.given}
-    dry = next((o for o in table.options if o.effect is Effect.DRY_RUN), None)
-    if dry is not None and dry.name not in names:
-        changes.append(("dry run", lambda w: [w[0], _flag(dry), *w[1:]]))
-    elif dry is not None:
-        spelled = {g.spelled for g in call.given if g.name == dry.name}
-        changes.append(("no dry run", lambda w: [x for x in w if x not in spelled]))
-    force = next((o for o in table.options if o.effect is Effect.FORCE), None)
-    if force is not None and force.name not in names:
-        changes.append(("force", lambda w: [w[0], _flag(force), *w[1:]]))
-    modules = [o for o in meaning.operands if o.role in ("module", "module file")]
-    if modules:
-        target = modules[0].shown
-        other = "ext4" if target != "ext4" else "vfat"
-        if modules[0].role == "module file":
-            other = "other.ko"
-        changes.append(("another module", lambda w: _swap(w, target, other)))
-        changes.append(("missing module", lambda w: [x for x in w if x != target] or None))
-    targets = [o for o in meaning.operands if o.role == "target"]
-    if targets and targets[0].shown:
-        old = targets[0].shown
-        new = "clean" if old != "clean" else "modules"
-        changes.append(("another target", lambda w: _swap(w, old, new)))
-    valued = next((g for g in call.given if g.value and g.option), None)
-    if valued is not None and valued.value is not None:
-        value = valued.value
-        kind = (
-            "another field" if valued.option and valued.option.noun == "field" else "another value"
-        )
-        changes.append((kind, lambda w: _swap_value(w, value, value + "x")))
-    return changes
-
-
-def _flag(option: Option) -> str:
-    return option.short_names[0] if option.short_names else option.name
-
-
-def _swap(words: list[str], old: str, new: str) -> list[str] | None:
-    if old not in words:
-        return None
-    index = words.index(old)
-    return [*words[:index], new, *words[index + 1 :]]
-
-
-def _swap_value(words: list[str], old: str, new: str) -> list[str] | None:
-    for index, word in enumerate(words):
-        if index and word.endswith(old) and (word == old or word.startswith("-")):
-            return [*words[:index], word[: len(word) - len(old)] + new, *words[index + 1 :]]
-    return None
-
-
-def _replace_stage(pipelines: tuple[Any, ...], index: int, words: list[str]) -> str:
-    parts: list[str] = []
-    position = 0
-    for pipeline in pipelines:
-        rendered = []
-        for stage in pipeline.stages:
-            stage_words = words if position == index else list(stage.words)
-            position += 1
-            text = " ".join(_plain_quote(w) for w in stage_words)
-            for op, target in stage.redirects:
-                text += f" {op} {_plain_quote(target)}"
-            rendered.append(text)
-        parts.append(" | ".join(rendered))
-        if pipeline.terminator:
-            parts.append(f" {pipeline.terminator} ")
-    return "".join(parts).strip()
-
-
-def _plain_quote(word: str) -> str:
-    if word == "":
-        return "''"
-    if _SAFE.match(word) or "$" in word:
-        return word
-    if "'" not in word:
-        return f"'{word}'"
-    return '"' + re.sub(r'(["\\$`])', r"\\\1", word) + '"'
