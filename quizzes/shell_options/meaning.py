@@ -21,7 +21,7 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from quizzes.shell_options.commands import normalise_path
 from quizzes.shell_options.parsing import Given, Invocation, Word
@@ -197,8 +197,13 @@ def _paths(role: str) -> Callable[[Invocation, bool, list[Given]], _Parts]:
 def _modprobe(call: Invocation, strict: bool, dropped: list[Given]) -> _Parts:
     given, words = list(call.given), list(call.positionals)
     names = _names(given)
-    if names & {"--remove", "--remove-holders", "--all"}:
+    if names & {"--remove", "--remove-holders"}:
+        # Removal goes in the order given: a module still in use by a later one stays.
         return call.tool, given, [_module_or_file(w) for w in words], []
+    if "--all" in names:
+        # Inserting several: modprobe resolves the dependencies, so the order does not matter.
+        modules = [_module_or_file(w) for w in words]
+        return call.tool, given, [], [replace(o, key=o.value) for o in modules]
     if "--show-alias" in names:
         return call.tool, given, [_operand("alias", w, module_name(w.text)) for w in words], []
     if names & {"--show-modversions", "--show-exports"}:

@@ -30,6 +30,7 @@ def same(first: str, second: str, *, strict: bool = False) -> bool:
         ("modprobe -r mydrv_usb", "modprobe -r mydrv-usb"),
         ("modprobe snd_hda_intel", "modprobe snd-hda-intel"),
         ("modprobe -a br_netfilter nf_conntrack", "modprobe -a br-netfilter nf-conntrack"),
+        ("modprobe -a overlay br_netfilter", "modprobe -a br_netfilter overlay"),
         ("rmmod foo_core", "rmmod foo-core"),
         ("modinfo -F alias my_drv", "modinfo -F alias my-drv"),
         ("modprobe -R fs-vfat", "modprobe -R fs_vfat"),
@@ -214,6 +215,9 @@ def test_in_a_dry_run_what_it_prints_is_the_outcome(first: str, second: str):
         ("make -C dir M=$PWD modules", "make -C dir M=$PWD clean"),
         ("modprobe -r vfat", "modprobe -r -w 1000 vfat"),
         ("lspci -v", "lspci -vv"),
+        ("rmmod foo_client foo_core", "rmmod foo_core foo_client"),  # removal order counts
+        ("modprobe -r a b", "modprobe -r b a"),
+        ("modprobe -a a b", "modprobe -a a"),
     ],
 )
 def test_options_and_operands_that_change_the_outcome_differ(first: str, second: str):
