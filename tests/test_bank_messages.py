@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from quizzes.bankcheck import load_catalogue, log_lines, prose_log_lines, question_log_lines
+from quizzes.bankcheck.listings import listing_problems
 from quizzes.bankcheck.logs import DMESG_TS_RE, question_texts
 from quizzes.bankcheck.messages import MessageFormat
 from quizzes.bankcheck.scenarios import scenario_problems
@@ -196,6 +197,27 @@ def test_kmod_formats_are_printed_by_the_named_function_at_each_version(entry: M
         assert_printed_by(source, entry, function)
 
 
+def systemd_library(version: str) -> Path | None:
+    number = version.removeprefix("systemd ")
+    for directory in ("/usr/lib/x86_64-linux-gnu/systemd", "/usr/lib/systemd", "/lib/systemd"):
+        path = Path(directory) / f"libsystemd-shared-{number}.so"
+        if path.exists():
+            return path
+    return None
+
+
+@pytest.mark.parametrize(
+    "entry", [m for m in CATALOGUE.messages if m.version.startswith("systemd")], ids=lambda m: m.id
+)
+def test_systemd_formats_are_in_that_releases_shared_library(entry: MessageFormat):
+    """systemd's source is not on this machine, but its build is: the format strings of a
+    release are in its libsystemd-shared-N.so."""
+    library = systemd_library(entry.version)
+    if library is None:
+        pytest.skip(f"no libsystemd-shared for {entry.version} here")
+    assert entry.format.encode() + b"\0" in library.read_bytes()
+
+
 @pytest.mark.parametrize(
     "error", [e for e in CATALOGUE.errors if e.printed_by != "strerror"], ids=lambda e: e.text
 )
@@ -266,3 +288,13 @@ def test_tool_messages_sit_in_code_and_dmesg_timestamps_have_microseconds():
                     q.external_id,
                     line.raw,
                 )
+
+
+def test_listings_are_what_the_tools_print():
+    problems = {
+        (q.external_id, where): found
+        for q in questions()
+        for where, text in question_texts(q.prompt, q.explanation, q.spec)
+        if (found := listing_problems(text))
+    }
+    assert problems == {}
