@@ -18,7 +18,7 @@ from quizzes.bankcheck import load_catalogue, log_lines, prose_log_lines, questi
 from quizzes.bankcheck.listings import listing_problems
 from quizzes.bankcheck.logs import DMESG_TS_RE, question_texts
 from quizzes.bankcheck.messages import MessageFormat
-from quizzes.bankcheck.scenarios import scenario_problems
+from quizzes.bankcheck.scenarios import scenario_problems, stated_errno_problems
 from tests.test_fixture_bank import questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,5 +296,14 @@ def test_listings_are_what_the_tools_print():
         for q in questions()
         for where, text in question_texts(q.prompt, q.explanation, q.spec)
         if (found := listing_problems(text))
+    }
+    assert problems == {}
+
+
+def test_every_error_text_named_with_an_errno_names_the_catalogues_errno():
+    problems = {
+        q.external_id: found
+        for q in questions()
+        if (found := stated_errno_problems(CATALOGUE, f"{q.prompt}\n{q.explanation}"))
     }
     assert problems == {}

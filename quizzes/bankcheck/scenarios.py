@@ -9,6 +9,8 @@
   architecture's words, `RANDSTRUCT_...`, in that order); and when both strings carry
   `modversions`, the module has CRCs and same_magic() ignores the release, so the strings must
   differ after the first word.
+- Across the bank, a sentence that pairs one tool error text with one errno name pairs them as
+  the catalogue does, so the rule questions and the scenarios agree.
 """
 
 from __future__ import annotations
@@ -69,4 +71,26 @@ def scenario_problems(catalogue: Catalogue, lines: list[LogLine]) -> list[str]:
                     f"{tool_line!r} means {tool_errno}, "
                     f"but {kernel_line!r} fails with {kernel_errno}"
                 )
+    return problems
+
+
+_SENTENCE = re.compile(r"(?<=[.;:])\s+")
+_ERRNO_NAME = re.compile(r"\bE[A-Z0-9]{2,}\b")
+
+
+def stated_errno_problems(catalogue: Catalogue, text: str) -> list[str]:
+    """Sentences that pair one error text with one errno name the catalogue does not pair it
+    with ("Invalid module format" is ENOEXEC, never EINVAL): the rule questions and the
+    scenarios must tell the same story."""
+    errnos_of: dict[str, set[str]] = {}
+    for error in catalogue.errors:
+        errnos_of.setdefault(error.text, set()).add(error.errno)
+    known = {error.errno for error in catalogue.errors}
+    problems = []
+    for sentence in _SENTENCE.split(text):
+        texts = [t for t in errnos_of if t in sentence]
+        texts = [t for t in texts if not any(t != u and t in u for u in texts)]
+        names = set(_ERRNO_NAME.findall(sentence)) & known
+        if len(texts) == 1 and len(names) == 1 and not names <= errnos_of[texts[0]]:
+            problems.append(f"{texts[0]!r} is {sorted(errnos_of[texts[0]])}, not {names.pop()}")
     return problems

@@ -98,3 +98,18 @@ def test_a_vermagic_string_must_have_the_shape_the_kernel_builds(magic, ok):
     kernel = "6.12.10 SMP preempt mod_unload "
     found = problems(f"$ dmesg | tail -1\nhello: version magic '{magic}' should be '{kernel}'")
     assert (found == []) is ok
+
+
+def test_a_sentence_pairing_an_error_text_with_another_errno_is_reported():
+    from quizzes.bankcheck.scenarios import stated_errno_problems
+
+    assert (
+        stated_errno_problems(CATALOGUE, 'insmod prints ENOEXEC as "Invalid module format".') == []
+    )
+    wrong = 'A CRC mismatch gives EINVAL, which insmod shows as "Invalid module format".'
+    assert stated_errno_problems(CATALOGUE, wrong) == [
+        "'Invalid module format' is ['ENOEXEC'], not EINVAL"
+    ]
+    # Two texts or two errnos in one sentence are not paired (no guessing which goes with which).
+    both = 'ENOEXEC is "Invalid module format" and EINVAL is "Invalid parameters".'
+    assert stated_errno_problems(CATALOGUE, both) == []
