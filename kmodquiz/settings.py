@@ -259,6 +259,10 @@ KMODQUIZ = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": _env_bool("KMODQUIZ_SIGNUP_ENABLED", True),
+    # Imports: the largest file accepted, and the size from which an import runs as a
+    # background task (an Anki package always does).
+    "IMPORT_MAX_BYTES": int(os.environ.get("KMODQUIZ_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "IMPORT_TASK_THRESHOLD": int(os.environ.get("KMODQUIZ_IMPORT_TASK_THRESHOLD", "500")),
 }
 
 LOGGING = {

@@ -22,7 +22,7 @@ from quizzes.models.banks import (
     QuestionQuerySet,
     Topic,
 )
-from quizzes.models.imports import ImportRun
+from quizzes.models.imports import ImportFile, ImportRun
 from quizzes.models.learners import Enrollment, LearnerProfile
 from quizzes.models.reports import QuestionReport
 from quizzes.models.study import Attempt, CardState, CardStatus, Rating, ReviewLog
@@ -37,6 +37,7 @@ __all__ = [
     "CardState",
     "CardStatus",
     "Enrollment",
+    "ImportFile",
     "ImportRun",
     "LearnerProfile",
     "Question",

@@ -80,12 +80,14 @@ def test_bytes_that_are_not_utf8_are_refused() -> None:
         native.parse(b'{"format": "\xff"}')
 
 
-def test_schema_errors_name_the_field_and_the_questions_line() -> None:
+def test_schema_errors_name_the_field_its_line_and_column() -> None:
     doc = bank_doc([question("q1", "single_choice"), question("q2", "true_false", difficulty=7)])
     text = json.dumps(doc, indent=2)
     [problem] = problems_of(text)
-    line = text.splitlines().index(next(x for x in text.splitlines() if '"id": "q2"' in x)) + 1
-    assert f"line {line}" in problem
+    lines = text.splitlines()
+    line = next(n for n, x in enumerate(lines, 1) if '"difficulty": 7' in x)
+    column = lines[line - 1].index("7") + 1
+    assert problem.startswith(f"line {line}, column {column}, ")
     assert "questions[1].difficulty" in problem
     assert "7 is not one of [1, 2, 3]" in problem
 

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             parsed=parsed,
             user=owner,
             now=timezone.now(),
-            fmt="json",
+            fmt="native",
             filename=path.name,
             dry_run=options["dry_run"],
             retire_missing=not options["keep_missing"],

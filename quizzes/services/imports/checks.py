@@ -1,0 +1,134 @@
+"""The last check before anything is written, whatever the file's format.
+
+Each parser checks its own syntax and the native rules; this checks what the database needs of
+every parsed question once more, so that no parser's slip becomes a server error: lengths that
+fit the columns, text without NUL or lone surrogates (PostgreSQL refuses both), a known kind, a
+difficulty of 1-3, unique ids. With `check_specs` it also checks each answer spec against the
+native format's JSON Schema and consistency rules.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from quizzes.importers.base import ImportProblem, ParsedBank, ParsedQuestion, excerpt
+from quizzes.importers.checks import spec_problems
+from quizzes.importers.native import bad_strings, describe_schema_error, schema
+from quizzes.models import QuestionKind
+
+# Column sizes (quizzes.models): a longer value must be refused here, not by the database.
+MAX_EXTERNAL_ID = 100
+MAX_SOURCE = 300
+MAX_TOPIC_SLUG = 200
+MAX_TITLE = 200
+MAX_VERSION = 50
+
+TOO_LONG = "is {length:,} characters long; at most {limit:,} fit"
+EMPTY_ID = "has no id"
+BAD_TEXT = "contains a {what}, which cannot be stored"
+DUPLICATE_ID = "the id {id!r} is used by another question of the file (line {line})"
+UNKNOWN_KIND = "{kind!r} is not a question kind kmodquiz knows"
+BAD_DIFFICULTY = "difficulty must be 1, 2 or 3"
+NOT_AN_OBJECT = "the answer spec must be an object"
+
+
+@lru_cache(maxsize=1)
+def _spec_validator() -> jsonschema.Draft202012Validator:
+    # The native schema's per-kind rules for `spec`, applied to {"kind": ..., "spec": ...}.
+    full = schema()
+    return jsonschema.Draft202012Validator(
+        {"$defs": full["$defs"], "type": "object", "allOf": full["$defs"]["question"]["allOf"]}
+    )
+
+
+def _join(where: str, parts: Any) -> str:
+    return where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def _text_problems(value: Any, where: str, line: int | None) -> list[ImportProblem]:
+    return [
+        ImportProblem(BAD_TEXT.format(what=why), line, _join(where, path))
+        for path, why in bad_strings(value, ())
+    ]
+
+
+def parsed_bank_problems(parsed: ParsedBank, *, check_specs: bool = False) -> list[ImportProblem]:
+    """Every reason the parsed bank cannot be stored as it is (an empty list when it can)."""
+    problems: list[ImportProblem] = []
+
+    def length(value: str, limit: int, line: int | None, path: str) -> None:
+        if len(value) > limit:
+            message = TOO_LONG.format(length=len(value), limit=limit)
+            problems.append(ImportProblem(message, line, path, text=excerpt(value)))
+
+    for index, topic in enumerate(parsed.topics):
+        length(topic.slug, MAX_TOPIC_SLUG, None, f"topics[{index}].slug")
+        length(topic.title, MAX_TITLE, None, f"topics[{index}].title")
+        problems += _text_problems(
+            {"slug": topic.slug, "title": topic.title}, f"topics[{index}]", None
+        )
+    length(parsed.title, MAX_TITLE, None, "bank.title")
+    length(parsed.version, MAX_VERSION, None, "bank.version")
+    bank_text = {
+        "title": parsed.title,
+        "description": parsed.description,
+        "version": parsed.version,
+    }
+    problems += _text_problems(bank_text, "bank", None)
+
+    first_line: dict[str, int | None] = {}
+    kinds = set(QuestionKind.values)
+    for index, question in enumerate(parsed.questions):
+        where = f"questions[{index}]"
+        problems += _question_problems(question, where, kinds, check_specs, length)
+        if question.external_id in first_line:
+            line = first_line[question.external_id] or "?"
+            message = DUPLICATE_ID.format(id=excerpt(question.external_id, 60), line=line)
+            problems.append(ImportProblem(message, question.line, f"{where}.id"))
+        else:
+            first_line[question.external_id] = question.line
+    return problems
+
+
+def _question_problems(
+    q: ParsedQuestion, where: str, kinds: set[str], check_specs: bool, length: Any
+) -> list[ImportProblem]:
+    problems: list[ImportProblem] = []
+    line = q.line
+    if not q.external_id:
+        problems.append(ImportProblem(EMPTY_ID, line, f"{where}.id"))
+    length(q.external_id, MAX_EXTERNAL_ID, line, f"{where}.id")
+    length(q.source, MAX_SOURCE, line, f"{where}.source")
+    for slug in q.topics:
+        length(slug, MAX_TOPIC_SLUG, line, f"{where}.topics")
+    if q.kind not in kinds:
+        message = UNKNOWN_KIND.format(kind=excerpt(q.kind, 40))
+        problems.append(ImportProblem(message, line, f"{where}.kind"))
+    if isinstance(q.difficulty, bool) or q.difficulty not in (1, 2, 3):
+        problems.append(ImportProblem(BAD_DIFFICULTY, line, f"{where}.difficulty"))
+    fields = {
+        "id": q.external_id,
+        "prompt": q.prompt,
+        "explanation": q.explanation,
+        "source": q.source,
+        "tags": list(q.tags),
+        "topics": list(q.topics),
+        "spec": q.spec,
+    }
+    problems += _text_problems(fields, where, line)
+    if not isinstance(q.spec, dict):
+        problems.append(ImportProblem(NOT_AN_OBJECT, line, f"{where}.spec"))
+        return problems
+    if not check_specs or q.kind not in kinds:
+        return problems
+    errors = list(_spec_validator().iter_errors({"kind": q.kind, "spec": q.spec}))
+    for error in errors:
+        path = _join(where, error.absolute_path)
+        problems.append(ImportProblem(describe_schema_error(error), line, path))
+    if not errors:
+        for field, message in spec_problems(q.kind, q.spec):
+            problems.append(ImportProblem(message, line, f"{where}.spec.{field}"))
+    return problems
