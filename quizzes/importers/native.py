@@ -135,6 +135,8 @@ class _Odd:
     def __repr__(self) -> str:
         return excerpt(self.text, 30)
 
+    __str__ = __repr__
+
 
 def _parse_int(text: str) -> int | _Odd:
     return int(text) if len(text) <= 4000 else _Odd(text)
@@ -162,7 +164,9 @@ def json_type(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    return excerpt(value if isinstance(value, _Odd) else json.dumps(value, ensure_ascii=False), 60)
+    if isinstance(value, _Odd):
+        return str(value)
+    return excerpt(json.dumps(value, ensure_ascii=False, default=str), 60)
 
 
 def describe_schema_error(error: jsonschema.ValidationError) -> str:
