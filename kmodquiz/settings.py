@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "quizzes.models.Rating",
         "ReportStatusEnum": "quizzes.models.QuestionReport.Status",
         "VisibilityEnum": "quizzes.models.Bank.Visibility",
+        "ImportStatusEnum": "quizzes.models.ImportRun.Status",
+        "ImportStageEnum": "quizzes.models.ImportRun.Stage",
     },
 }
 

@@ -48,6 +48,9 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     dry_run = models.BooleanField(default=False, help_text="Preview only, until confirmed.")
     skip_unsupported = models.BooleanField(default=False)
+    retire_missing = models.BooleanField(
+        default=True, help_text="Retire the bank's questions that are missing from the file."
+    )
     reset_changed = models.BooleanField(
         default=False, help_text="Reset learners' cards of questions whose right answer changed."
     )

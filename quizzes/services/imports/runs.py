@@ -110,6 +110,7 @@ def import_submit(
     dry_run: bool = False,
     skip_unsupported: bool = False,
     reset_changed: bool = False,
+    retire_missing: bool = True,
     background: bool | None = None,
 ) -> ImportRun:
     """Import a file into the bank `slug` (or the one the file names); return its run.
@@ -129,6 +130,7 @@ def import_submit(
         dry_run=dry_run,
         skip_unsupported=skip_unsupported,
         reset_changed=reset_changed,
+        retire_missing=retire_missing,
         bank_slug=slug[:80],
         bank=Bank.objects.filter(slug=slug).first() if slug else None,
     )
@@ -248,6 +250,7 @@ def bank_import(
         started_at=now,
         dry_run=dry_run,
         reset_changed=reset_changed,
+        retire_missing=retire_missing,
         bank_slug=slug,
     )
     slug, problems = _check(run, parsed)
@@ -255,7 +258,7 @@ def bank_import(
         if any(p.path == "bank" for p in problems):
             raise ValidationError(problems[0].message, code="forbidden")
         raise ParseError(problems)
-    run, plan = _write(run, parsed, None, slug=slug, now=now, retire_missing=retire_missing)
+    run, plan = _write(run, parsed, None, slug=slug, now=now)
     if plan is None:
         raise ParseError([ImportProblem(e["message"]) for e in run.errors])
     assert plan is not None
@@ -349,7 +352,6 @@ def _write(
     now: datetime,
     title: str = "",
     expect: str | None = None,
-    retire_missing: bool = True,
 ) -> tuple[ImportRun, ImportPlan | None]:
     """Preview (a dry run) or apply a checked file; the run records the outcome."""
     user = run.user
@@ -365,7 +367,7 @@ def _write(
             slug=slug,
             parsed=parsed,
             bank_fields_from_file=fields_from_file,
-            retire_missing=retire_missing,
+            retire_missing=run.retire_missing,
         )
         _finish(run, plan, Status.PREVIEW, plan.bank, 0, now)
         if data is not None:
@@ -387,15 +389,17 @@ def _write(
                 slug=slug,
                 parsed=parsed,
                 bank_fields_from_file=fields_from_file,
-                retire_missing=retire_missing,
+                retire_missing=run.retire_missing,
             )
             if previewed and plan.digest != previewed:
                 raise _Refused(BANK_CHANGED)
             bank, cards_reset = plan_apply(
                 plan=plan, user=user, now=now, reset_changed=run.reset_changed, new_title=title
             )
+            stored = run.pk is not None  # only a saved run (queued, previewed) keeps its file
             _finish(run, plan, Status.APPLIED, bank, cards_reset, now)
-            ImportFile.objects.filter(run_id=run.pk).delete()
+            if stored:
+                ImportFile.objects.filter(run_id=run.pk).delete()
     except _Refused as exc:
         return _fail(run, [ImportProblem(exc.message)], now), None
     except IntegrityError:
