@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.api.serializers.common import ErrorDetailSerializer
+from quizzes.api.serializers.common import ProblemSerializer
 from quizzes.importers import FORMATS
 from quizzes.models import ImportRun
 
@@ -41,14 +41,6 @@ class ImportApplySerializer(serializers.Serializer):
         required=False,
         help_text="The SHA-256 the preview showed: the apply is refused if it differs.",
     )
-
-
-class ProblemSerializer(serializers.Serializer):
-    line = serializers.IntegerField(allow_null=True, required=False)
-    column = serializers.IntegerField(allow_null=True, required=False)
-    path = serializers.CharField(required=False, help_text="The field, e.g. `questions[3].kind`.")
-    text = serializers.CharField(required=False, help_text="An excerpt of the offending value.")
-    message = serializers.CharField()
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -152,15 +144,3 @@ class ImportRunSummarySerializer(ImportRunSerializer):
             f for f in ImportRunSerializer.Meta.fields if f not in ("errors", "notices", "diff")
         ]
         read_only_fields = fields
-
-
-class InvalidFileDetailSerializer(ErrorDetailSerializer):
-    problems = ProblemSerializer(many=True, help_text="Every problem (at most the first 200).")
-    problem_count = serializers.IntegerField()
-    run = serializers.CharField(help_text="The URL of the failed run.")
-
-
-class InvalidFileSerializer(serializers.Serializer):
-    """A file that cannot be imported: nothing was changed."""
-
-    error = InvalidFileDetailSerializer()

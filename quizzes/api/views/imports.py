@@ -26,7 +26,6 @@ from quizzes.api.serializers.imports import (
     ImportCreateSerializer,
     ImportRunSerializer,
     ImportRunSummarySerializer,
-    InvalidFileSerializer,
 )
 from quizzes.api.views.base import (
     BANK_SLUG,
@@ -107,8 +106,7 @@ def _run_response(request: Request, run: ImportRun, *, created: bool = True) -> 
     responses={
         201: ImportRunSerializer,
         202: ImportRunSerializer,
-        400: OpenApiResponse(InvalidFileSerializer, description="Invalid input or file."),
-        **errors(401, 403, 404, 413, 429),
+        **errors(400, 401, 403, 404, 413, 429),
     },
 )
 class ImportListView(generics.ListAPIView):
@@ -170,8 +168,7 @@ class ImportDetailView(APIView):
     responses={
         201: ImportRunSerializer,
         202: ImportRunSerializer,
-        400: OpenApiResponse(InvalidFileSerializer, description="Invalid input or file."),
-        **errors(401, 403, 404, 409, 429),
+        **errors(400, 401, 403, 404, 409, 429),
     },
 )
 class ImportApplyView(APIView):
