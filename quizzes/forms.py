@@ -11,10 +11,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from quizzes import conf
+from quizzes.importers import FORMATS
 from quizzes.models import QuestionKind, Topic
+from quizzes.services.imports.runs import FILE_TOO_LARGE, human_size
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_TOO_LARGE = "The file is larger than 5 MB."
 SPEC_NOT_JSON = "The answer spec must be a JSON object: {error}"
 SPEC_NOT_OBJECT = "The answer spec must be a JSON object ({...})."
 
@@ -87,15 +88,51 @@ class ResolveForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """A question file to preview; with `new_bank`, the slug and title of the bank it creates."""
+
     file = forms.FileField(
-        label="Bank file (kmodquiz-bank JSON)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        label="Question file",
+        help_text="kmodquiz JSON, GIFT, Aiken, Moodle XML, CSV or an Anki package (.apkg).",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.gift,.txt,.aiken,.xml,.csv,.tsv,.apkg,.colpkg"}
+        ),
     )
+    format = forms.ChoiceField(
+        label="Format",
+        required=False,
+        choices=[("", "Guess from the file"), *((k, v[1]) for k, v in FORMATS.items())],
+    )
+    skip_unsupported = forms.BooleanField(
+        label="Leave out questions kmodquiz cannot express (e.g. numerical, calculated) "
+        "instead of refusing the file",
+        required=False,
+    )
+    reset_changed = forms.BooleanField(
+        label="Reset learners' progress on questions whose right answer changed",
+        required=False,
+    )
+    slug = forms.RegexField(
+        label="New bank's slug",
+        regex=r"^[a-z0-9][a-z0-9-]{0,79}$",
+        required=False,
+        help_text="Lower-case letters, digits and hyphens. Not needed for a kmodquiz JSON file, "
+        "which names its bank.",
+    )
+    title = forms.CharField(label="New bank's title", required=False, max_length=200)
+
+    def __init__(self, *args: Any, new_bank: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new_bank:
+            del self.fields["slug"]
+            del self.fields["title"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(IMPORT_TOO_LARGE)
+        limit = conf.get("IMPORT_MAX_BYTES")
+        if upload.size > limit:
+            raise forms.ValidationError(
+                FILE_TOO_LARGE.format(size=human_size(upload.size), limit=human_size(limit))
+            )
         return upload
 
 

@@ -38,6 +38,9 @@ class ImportRun(models.Model):
     )
     # The target bank's slug: a run that creates a bank, or failed before it, has no bank yet.
     bank_slug = models.CharField(max_length=80, blank=True)
+    bank_title = models.CharField(
+        max_length=200, blank=True, help_text="The title of the bank the run creates, if given."
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -1,12 +1,11 @@
-"""Instructor pages: their banks, questions (list, create, edit, live preview), import and
-export of the native JSON format, reported problems, and the cohort's progress.
+"""Instructor pages: their banks, questions (list, create, edit, live preview), reported
+problems, and the cohort's progress (imports and exports: views.teach_imports).
 
 Every view starts with taught_bank(): a bank the user does not teach is a 404.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -22,19 +21,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quizzes import grading, presentation, selectors, services, stats
-from quizzes.exporters.native import bank_export_text
-from quizzes.forms import ImportForm, QuestionFilterForm, QuestionForm, ResolveForm
-from quizzes.importers import ImportProblem, ParseError, native
+from quizzes.forms import QuestionFilterForm, QuestionForm, ResolveForm
 from quizzes.models import Bank, Card, Question, QuestionReport
 from quizzes.services import authoring
 from quizzes.views.common import render_local, taught_bank, taught_banks
 
 PER_PAGE = 50
-IMPORT_SESSION_KEY = "kmodquiz:import"
-IMPORT_EXPIRED = "That preview has expired or was replaced: upload the file again."
-WRONG_BANK = "This file is for the bank “{found}”, not “{expected}”."
-NOT_YOUR_BANK = "A bank with the slug “{slug}” exists and you are not one of its instructors."
-CANNOT_CREATE = "You may not create banks: ask an administrator, or import into a bank you teach."
 
 
 @login_required
@@ -219,113 +211,6 @@ def question_preview(request: HttpRequest, slug: str) -> HttpResponse:
         request=request,
     )
     return HttpResponse(html)
-
-
-# --- import and export --------------------------------------------------------------------------
-
-
-def _problems(exc: ParseError) -> list[dict[str, Any]]:
-    return [p.to_json() for p in exc.problems]
-
-
-def _check_target(request: HttpRequest, bank: Bank | None, slug: str) -> str | None:
-    """Why this user may not import a file for bank `slug` here (None when they may)."""
-    if bank is not None:
-        return None if slug == bank.slug else WRONG_BANK.format(found=slug, expected=bank.slug)
-    existing = Bank.objects.filter(slug=slug).first()
-    if existing is not None:
-        if services.user_is_bank_instructor(user=request.user, bank=existing):
-            return None
-        return NOT_YOUR_BANK.format(slug=slug)
-    return None if request.user.has_perm("quizzes.add_bank") else CANNOT_CREATE
-
-
-@login_required
-def bank_import(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    """Upload a native JSON file and see what it would change; nothing is written yet.
-
-    The upload is kept in the session (signed, server-side) until it is confirmed, not on disk.
-    """
-    bank = taught_bank(request, slug) if slug else None
-    if (
-        bank is None
-        and not request.user.has_perm("quizzes.add_bank")
-        and not taught_banks(request.user).exists()
-    ):
-        raise Http404("You do not teach any bank.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"bank": bank, "form": form}
-    if request.method != "POST" or not form.is_valid():
-        return render_local(request, "quizzes/teach/import.html", context)
-    upload = form.cleaned_data["file"]
-    raw = upload.read()
-    filename = upload.name[:255]
-    try:
-        parsed = native.parse(raw)
-        why_not = _check_target(request, bank, parsed.slug)
-        if why_not:
-            raise ParseError([ImportProblem(why_not, path="bank.slug")])
-        summary = services.bank_import(
-            parsed=parsed, user=request.user, now=timezone.now(), filename=filename, dry_run=True
-        )
-    except ParseError as exc:
-        services.import_run_failed(
-            user=request.user, fmt="json", filename=filename, problems=_problems(exc), bank=bank
-        )
-        context.update(problems=exc.problems, filename=filename)
-        return render_local(request, "quizzes/teach/import.html", context)
-    except ValidationError as exc:
-        context.update(problems=[ImportProblem(m) for m in exc.messages], filename=filename)
-        return render_local(request, "quizzes/teach/import.html", context)
-    text = raw.decode("utf-8-sig")
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    request.session[IMPORT_SESSION_KEY] = {
-        "text": text,
-        "filename": filename,
-        "digest": digest,
-        "bank": bank.slug if bank else "",
-    }
-    context.update(summary=summary, parsed=parsed, filename=filename, digest=digest)
-    return render_local(request, "quizzes/teach/import_preview.html", context)
-
-
-@login_required
-@require_POST
-def bank_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Apply the previewed upload, all or nothing."""
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    if not pending or pending.get("digest") != request.POST.get("digest"):
-        messages.error(request, IMPORT_EXPIRED)
-        return redirect("teach-home")
-    bank = taught_bank(request, pending["bank"]) if pending.get("bank") else None
-    try:
-        parsed = native.parse(pending["text"])
-        why_not = _check_target(request, bank, parsed.slug)
-        if why_not:
-            raise ParseError([ImportProblem(why_not, path="bank.slug")])
-        summary = services.bank_import(
-            parsed=parsed, user=request.user, now=timezone.now(), filename=pending["filename"]
-        )
-    except (ParseError, ValidationError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, ParseError) else exc.messages[0])
-        return redirect("teach-home")
-    del request.session[IMPORT_SESSION_KEY]
-    counts = summary.counts()
-    messages.success(
-        request,
-        f"Imported {pending['filename']}: {counts['created']} created, {counts['updated']} "
-        f"updated, {counts['unchanged']} unchanged, {counts['retired']} retired.",
-    )
-    return redirect("teach-bank", slug=summary.bank.slug)
-
-
-@login_required
-def bank_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """The bank as a native JSON file: lossless, ready to re-import."""
-    bank = taught_bank(request, slug)
-    response = HttpResponse(bank_export_text(bank), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{bank.slug}.json"'
-    return response
 
 
 # --- reports and the cohort ---------------------------------------------------------------------

@@ -8,18 +8,14 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import services
-from quizzes.exporters.native import bank_export
-from quizzes.importers import native
-from quizzes.models import Bank, ImportRun, Question, QuestionReport
+from quizzes.models import Question, QuestionReport
 from quizzes.services.authoring import report_create
-from quizzes.views.teach import IMPORT_EXPIRED, WRONG_BANK
-from tests.factories import UserFactory, card_of
+from tests.factories import card_of
 
 pytestmark = pytest.mark.django_db
 
@@ -206,98 +202,6 @@ def test_retiring_a_studied_question_keeps_it_and_deleting_an_unstudied_one(worl
     short = world.questions["short_answer"]
     client.post(url("teach-question-delete", pk=short.pk))
     assert not Question.objects.filter(pk=short.pk).exists()
-
-
-# --- import and export --------------------------------------------------------------------------
-
-
-def upload(text: str, name: str = "bank.json") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), content_type="application/json")
-
-
-def test_import_previews_then_applies_only_on_confirm(world, instructor_client):
-    document = bank_export(world.bank)
-    # Imported once as it is, so that every question has the importer's content digest.
-    services.bank_import(parsed=native.parse(json.dumps(document)), user=None, now=timezone.now())
-    document["questions"][0]["prompt"] = "Changed prompt"
-    document["questions"].pop()  # this one will be retired
-    document["questions"].append({**document["questions"][1], "id": "brand-new"})
-    response = instructor_client.post(
-        url("teach-import"), {"file": upload(json.dumps(document, indent=1))}
-    )
-    page = response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-    assert re.search(r"<dt>Created</dt><dd[^>]*>1</dd>", page)
-    assert re.search(r"<dt>Updated</dt><dd[^>]*>1</dd>", page)
-    assert re.search(r"<dt>Retired</dt><dd[^>]*>1</dd>", page)
-    assert "<code>brand-new</code>" in page
-    assert not Question.objects.filter(external_id="brand-new").exists()  # a preview only
-    digest = re.search(r'name="digest" value="(\w+)"', page).group(1)
-    response = instructor_client.post(reverse("teach-import-confirm"), {"digest": digest})
-    assert response["Location"] == url("teach-bank")
-    assert Question.objects.filter(bank=world.bank, external_id="brand-new").exists()
-    assert Question.objects.get(pk=world.questions["flashcard"].pk).prompt == "Changed prompt"
-    assert ImportRun.objects.filter(status=ImportRun.Status.APPLIED).first().created == 1
-    again = instructor_client.post(reverse("teach-import-confirm"), {"digest": digest}, follow=True)
-    assert IMPORT_EXPIRED in again.content.decode()
-
-
-def test_import_errors_are_listed_with_their_lines_and_nothing_changes(world, instructor_client):
-    document = bank_export(world.bank)
-    document["questions"][2]["spec"] = {**document["questions"][2]["spec"], "correct": ["q"]}
-    document["questions"][4]["topics"] = ["nowhere"]
-    text = json.dumps(document, indent=1)
-    line = text[: text.index('"id": "q-multiple_choice"')].count("\n") + 1
-    response = instructor_client.post(url("teach-import"), {"file": upload(text, "broken.json")})
-    page = response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-    assert "broken.json cannot be imported" in page
-    assert f'<td class="num">{line}</td>' in page
-    assert "unknown topic &#x27;nowhere&#x27;" in page
-    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
-    assert "digest" not in page
-
-
-def test_invalid_json_is_reported_with_its_line(world, instructor_client):
-    response = instructor_client.post(url("teach-import"), {"file": upload('{\n"format": ,\n}')})
-    assert '<td class="num">2</td>' in response.content.decode()
-
-
-def test_a_file_for_another_bank_is_refused_on_this_banks_page(world, instructor_client):
-    document = bank_export(world.bank)
-    document["bank"]["slug"] = "other"
-    response = instructor_client.post(url("teach-import"), {"file": upload(json.dumps(document))})
-    assert WRONG_BANK.format(found="other", expected="kmods") in response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-
-
-def test_importing_a_new_bank_needs_the_add_bank_permission(world):
-    from django.contrib.auth.models import Permission
-
-    document = bank_export(world.bank)
-    document["bank"]["slug"] = "fresh"
-    creator = UserFactory(username="creator")
-    client = client_for(creator)
-    assert client.get(reverse("teach-import-new")).status_code == HTTPStatus.NOT_FOUND
-    creator.user_permissions.add(Permission.objects.get(codename="add_bank"))
-    client = client_for(creator)
-    page = client.post(reverse("teach-import-new"), {"file": upload(json.dumps(document))})
-    digest = re.search(r'name="digest" value="(\w+)"', page.content.decode()).group(1)
-    client.post(reverse("teach-import-confirm"), {"digest": digest})
-    assert Bank.objects.get(slug="fresh").owner == creator
-    # Someone else's existing bank cannot be overwritten through the new-bank page.
-    document["bank"]["slug"] = "other"
-    response = client.post(reverse("teach-import-new"), {"file": upload(json.dumps(document))})
-    assert "you are not one of its instructors" in response.content.decode()
-
-
-def test_export_downloads_the_bank_as_reimportable_json(world, instructor_client):
-    response = instructor_client.get(url("teach-export"))
-    assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"] == 'attachment; filename="kmods.json"'
-    document = json.loads(response.content)
-    assert document["format"] == "kmodquiz-bank"
-    assert {q["id"] for q in document["questions"]} == {f"q-{k}" for k in world.questions}
 
 
 # --- reports and the cohort ---------------------------------------------------------------------

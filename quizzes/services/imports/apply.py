@@ -79,7 +79,7 @@ def plan_apply(
     if bank is None:
         bank = Bank.objects.create(
             slug=plan.slug,
-            title=(parsed.title or new_title or plan.slug)[:200],
+            title=(new_title or parsed.title or plan.slug)[:200],
             description=parsed.description,
             version=parsed.version[:50],
             owner=user if user is not None and user.pk else None,

@@ -132,6 +132,7 @@ def import_submit(
         reset_changed=reset_changed,
         retire_missing=retire_missing,
         bank_slug=slug[:80],
+        bank_title=title[:200],
         bank=Bank.objects.filter(slug=slug).first() if slug else None,
     )
     limit = conf.get("IMPORT_MAX_BYTES")
@@ -154,7 +155,7 @@ def import_submit(
     run.question_count = len(parsed.questions)
     if background is None and run.question_count > conf.get("IMPORT_TASK_THRESHOLD"):
         return _queue(run, data)
-    return _run_parsed(run, parsed, data, now=now, title=title)[0]
+    return _run_parsed(run, parsed, data, now=now)[0]
 
 
 def import_confirm(
@@ -333,14 +334,13 @@ def _run_parsed(
     data: bytes | None,
     *,
     now: datetime,
-    title: str = "",
     expect: str | None = None,
 ) -> tuple[ImportRun, ImportPlan | None]:
     """Check, plan, and preview or apply a parsed file for `run`."""
     slug, problems = _check(run, parsed)
     if problems:
         return _fail(run, problems, now), None
-    return _write(run, parsed, data, slug=slug, now=now, title=title, expect=expect)
+    return _write(run, parsed, data, slug=slug, now=now, expect=expect)
 
 
 def _write(
@@ -350,7 +350,6 @@ def _write(
     *,
     slug: str,
     now: datetime,
-    title: str = "",
     expect: str | None = None,
 ) -> tuple[ImportRun, ImportPlan | None]:
     """Preview (a dry run) or apply a checked file; the run records the outcome."""
@@ -394,7 +393,11 @@ def _write(
             if previewed and plan.digest != previewed:
                 raise _Refused(BANK_CHANGED)
             bank, cards_reset = plan_apply(
-                plan=plan, user=user, now=now, reset_changed=run.reset_changed, new_title=title
+                plan=plan,
+                user=user,
+                now=now,
+                reset_changed=run.reset_changed,
+                new_title=run.bank_title,
             )
             stored = run.pk is not None  # only a saved run (queued, previewed) keeps its file
             _finish(run, plan, Status.APPLIED, bank, cards_reset, now)
