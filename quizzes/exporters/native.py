@@ -8,12 +8,13 @@ primary one). Retired questions are left out: re-importing the file keeps them r
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzes.exporters.base import ExportResult
-from quizzes.exporters.source import parsed_bank_from_db
 from quizzes.importers.base import ParsedBank
-from quizzes.models import Bank
+
+if TYPE_CHECKING:
+    from quizzes.models import Bank
 
 FORMAT = "kmodquiz-bank"
 FORMAT_VERSION = 1
@@ -62,9 +63,13 @@ def export(parsed: ParsedBank) -> ExportResult:
 
 def bank_export(bank: Bank) -> dict[str, Any]:
     """The bank as a native-format document. Three queries."""
+    from quizzes.exporters.source import parsed_bank_from_db  # the ORM, kept out of export()
+
     return document(parsed_bank_from_db(bank))
 
 
 def bank_export_text(bank: Bank) -> str:
     """The export as the text of a file."""
+    from quizzes.exporters.source import parsed_bank_from_db
+
     return export(parsed_bank_from_db(bank)).content.decode()

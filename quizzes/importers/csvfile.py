@@ -21,6 +21,7 @@ SINGLE_COLUMNS = ("back", "correct", "text", "alternatives", "case_sensitive", "
                   "allow_literal_release", "tolerance")  # fmt: skip
 NUMBERED = ("option", "accepted", "item", "left", "right", "distractor")
 _NUMBERED_RE = re.compile(r"^(option|accepted|item|left|right|distractor)_(\d{1,3})$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"true", "yes", "1", "y", "x", "wahr", "vrai"}
 _FALSE = {"false", "no", "0", "n", "", "falsch", "faux"}
 
@@ -38,6 +39,8 @@ class _Row:
             if not name:
                 continue
             cell = cells[index] if index < len(cells) else ""
+            if cell[:1] == "'" and cell[1:2] in FORMULA_START:  # written so by our exporter
+                cell = cell[1:]
             self.columns[name] = index + 1
             self.values[name] = ctx.text(cell, line=line, column=index + 1, what=f"column {name!r}")
 
@@ -203,8 +206,8 @@ def _spec(row: _Row, kind: str) -> dict[str, Any] | None:
             spec["correct"] = option_id(picks[0])
         else:
             spec["correct"] = [option_id(p) for p in sorted(picks)]
-        if row.flag("shuffle") is False:
-            spec["shuffle"] = False
+        if (shuffle := row.flag("shuffle")) is not None:
+            spec["shuffle"] = shuffle
     elif kind == "true_false":
         value = row.flag("correct")
         if value is None:
@@ -213,8 +216,8 @@ def _spec(row: _Row, kind: str) -> dict[str, Any] | None:
         spec["correct"] = value
     elif kind in ("short_answer", "shell_command"):
         spec["accepted"] = row.numbered("accepted")
-        if kind == "short_answer" and row.flag("case_sensitive"):
-            spec["case_sensitive"] = True
+        if kind == "short_answer" and (case := row.flag("case_sensitive")) is not None:
+            spec["case_sensitive"] = case
         if kind == "short_answer" and row.get("tolerance"):
             tolerance = parse_decimal(row.get("tolerance"))
             if tolerance is None or tolerance < 0:
@@ -222,8 +225,8 @@ def _spec(row: _Row, kind: str) -> dict[str, Any] | None:
                 return None
             integral = tolerance == tolerance.to_integral_value()
             spec["tolerance"] = int(tolerance) if integral else float(tolerance)
-        if kind == "shell_command" and row.flag("allow_literal_release") is False:
-            spec["allow_literal_release"] = False
+        if kind == "shell_command" and (release := row.flag("allow_literal_release")) is not None:
+            spec["allow_literal_release"] = release
     elif kind == "cloze":
         spec["text"] = row.raw("text").strip()
         alternatives: dict[str, list[str]] = {}

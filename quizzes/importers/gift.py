@@ -113,21 +113,23 @@ def _question(ctx: ParseContext, raw: _Raw, body: str, topic: str | None) -> Par
             text=title,
         )
         return None
-    if open_at == -1 or close_at < open_at:
-        at = close_at if open_at == -1 or close_at < open_at else open_at
-        ln, col = raw.position(at)
-        ctx.problem(
-            "a '}' without its '{' (write \\} for a literal brace)"
-            if body[at] == "}"
-            else "the answer block has no closing '}' (write \\{ for a literal brace)",
-            line=ln,
-            column=col,
-            text=body[at:],
-        )
-        return None
     if close_at == -1:
         ln, col = raw.position(open_at)
-        ctx.problem("the answer block has no closing '}'", line=ln, column=col, text=body[open_at:])
+        ctx.problem(
+            "the answer block has no closing '}' (write \\{ for a literal brace)",
+            line=ln,
+            column=col,
+            text=body[open_at:],
+        )
+        return None
+    if open_at == -1 or close_at < open_at:
+        ln, col = raw.position(close_at)
+        ctx.problem(
+            "a '}' without its '{' (write \\} for a literal brace)",
+            line=ln,
+            column=col,
+            text=body[close_at:],
+        )
         return None
     extra = min(
         (i for i in (body.find("{", close_at), body.find("}", close_at + 1)) if i != -1), default=-1

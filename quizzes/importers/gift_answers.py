@@ -266,7 +266,9 @@ def _matching(block: Block, a: int, b: int, prompt: str, explanation: Any) -> An
             )
             continue
         lhs, _, rhs = piece.partition("->")
-        target = plain_to_markdown(block.ctx.text(unescape(rhs).strip(), line=line, what="a match"))
+        target = block.ctx.text(unescape(rhs).strip(), line=line, what="a match")
+        if block.text_format != "markdown":  # Moodle shows the right side as plain text
+            target = plain_to_markdown(target)
         if not target:
             block.ctx.problem("a pair without its right-hand side", line=line, column=column)
             continue
@@ -325,6 +327,7 @@ def _numerical(block: Block, a: int, b: int, prompt: str, explanation: Any) -> A
         wrong_feedback = region[wrong_at + 1 :].lstrip("#").strip()
         b = a + wrong_at
     answers = _answers(block, a, b, "=", Decimal(1))
+    problems_before = len(block.ctx.problems)
     right: list[tuple[Decimal, Decimal]] = []
     feedback = []
     for answer in answers:
@@ -350,7 +353,7 @@ def _numerical(block: Block, a: int, b: int, prompt: str, explanation: Any) -> A
     if wrong_feedback:
         feedback.append(("any other answer", wrong_feedback, block.line))
     if not right:
-        if not block.ctx.problems or answers:
+        if len(block.ctx.problems) == problems_before:
             line, column = block.pos(a)
             block.ctx.problem("no numerical answer is fully right (100%)", line=line, column=column)
         return None

@@ -82,7 +82,8 @@ def cloze_spec(reader: Reader, element: Element) -> dict[str, Any] | None:
                     ctx.problem(
                         "a gap's answer cannot contain '::' or '}}'", line=line, text=answer
                     )
-        deletions.append((kind, [plain_to_markdown(r) for r in right]))
+        # A gap's answer stays plain text: it is compared with what the learner types.
+        deletions.append((kind, right))
         return f"KMQGAP{len(deletions)}X"
 
     tokenised = _MARKER_RE.sub(token, raw)

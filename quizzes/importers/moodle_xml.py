@@ -359,11 +359,11 @@ def _matching(reader: Reader, element: Element, prompt: str, general: str) -> An
     right: list[dict[str, str]] = []
     pairs: dict[str, str] = {}
     for sub in element.findall("subquestion"):
-        target = plain_to_markdown(
-            reader.ctx.text(
-                reader.text_of(sub, "answer/text").strip(), line=reader.line(sub), what="a match"
-            )
+        target = reader.ctx.text(
+            reader.text_of(sub, "answer/text").strip(), line=reader.line(sub), what="a match"
         )
+        if sub.get("format") != "markdown":  # Moodle shows the right side as plain text
+            target = plain_to_markdown(target)
         if not target:
             continue
         rid = next((r["id"] for r in right if r["text"] == target), None)

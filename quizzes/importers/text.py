@@ -69,7 +69,7 @@ class _Converter(MarkdownConverter):
             heading_style="ATX",
             bullets="-",
             escape_misc=True,
-            strip=["img", "script", "style", "iframe", "object", "embed", "form", "input"],
+            strip=["img", "iframe", "object", "embed", "form", "input"],
         )
 
     def convert_script(self, el: object, text: str, *args: object, **kwargs: object) -> str:

@@ -3,6 +3,7 @@ limit checked while parsing, and the line of every element for error messages.""
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
@@ -57,7 +58,8 @@ class XmlDocument:
             raise
         except XmlSyntaxError as exc:
             line, column = exc.position
-            raise XmlProblem(f"not well-formed XML: {exc.msg}", line, column + 1) from exc
+            reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+            raise XmlProblem(f"not well-formed XML: {reason}", line, column + 1) from exc
         except DefusedXmlException as exc:
             raise XmlProblem(
                 "the XML declares a DTD, entities or external references, which are refused "

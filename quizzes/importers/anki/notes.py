@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from typing import Any
@@ -57,8 +58,11 @@ def fields_digest(values: list[str]) -> str:
 def references(template: str) -> list[str]:
     """Field names a template shows, in order ({{Front}}, {{text:Back}}; not {{#Back}})."""
     found = []
-    for marker, name in _REF_RE.findall(template):
-        name = name.strip().split(":")[-1].strip()
+    for marker, ref in _REF_RE.findall(template):
+        filters = [part.strip() for part in ref.split(":")]
+        name = filters[-1]
+        if "type" in filters[:-1] or "cloze" in filters[:-1]:
+            continue  # the typed answer and the cloze text are not shown as such
         if not marker and name not in _SPECIAL and name not in found:
             found.append(name)
     return found
@@ -167,7 +171,7 @@ class NoteReader:
     def _meta(
         self, values: dict[str, str], notetype: NoteType, where: str
     ) -> dict[str, Any] | None:
-        raw = html_to_text(values[META_FIELD]) if "<" in values[META_FIELD] else values[META_FIELD]
+        raw = html.unescape(values[META_FIELD])  # written HTML-escaped, as a field is HTML
         try:
             meta = json.loads(raw)
         except (ValueError, RecursionError):
