@@ -29,6 +29,7 @@ from quizzes.importers.base import (
     excerpt,
 )
 from quizzes.importers.checks import spec_problems
+from quizzes.importers.native import describe_schema_error
 
 # The model columns' sizes (quizzes/models/banks.py) and the native format's patterns.
 EXTERNAL_ID_MAX = 100
@@ -289,7 +290,9 @@ def question_problems(
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))
     for error in _question_validator().iter_errors(document):
         path = ".".join(str(p) for p in error.absolute_path)
-        found.append((excerpt(error.message, 200), path, ""))
+        if path == "source" and error.validator == "maxLength":
+            continue  # said above, in words
+        found.append((describe_schema_error(error), path, ""))
     if not found:
         found += [(m, f"spec.{p}", "") for p, m in spec_problems(question.kind, question.spec)]
     return found
