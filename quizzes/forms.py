@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -15,9 +14,6 @@ from quizzes import conf
 from quizzes.importers import FORMATS
 from quizzes.models import QuestionKind, Topic
 from quizzes.services.imports.runs import FILE_TOO_LARGE, human_size
-
-SPEC_NOT_JSON = "The answer spec must be a JSON object: {error}"
-SPEC_NOT_OBJECT = "The answer spec must be a JSON object ({...})."
 
 
 @lru_cache(maxsize=1)
@@ -154,31 +150,42 @@ class QuestionFilterForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    """A question's authored fields; the answer spec is edited as JSON (docs/formats.md)."""
+    """A question's own fields; its answer spec is edited by spec_forms.SpecEditor."""
 
     external_id = forms.RegexField(
         label="Id",
         regex=r"^[A-Za-z0-9._:-]{1,100}$",
-        help_text="Stable: a re-import updates the question with this id in place.",
+        help_text="Letters, digits and . _ : - (100 at most). Stable: a re-import updates the "
+        "question with this id in place.",
+        error_messages={"invalid": "An id is 1 to 100 letters, digits, '.', '_', ':' or '-'."},
     )
-    kind = forms.ChoiceField(choices=QuestionKind.choices)
+    kind = forms.ChoiceField(choices=QuestionKind.choices, initial=QuestionKind.SINGLE_CHOICE)
     prompt = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
-    )
-    spec = forms.CharField(
-        label="Answer spec (JSON)",
-        widget=forms.Textarea(attrs={"rows": 10, "class": "mono", "spellcheck": "false"}),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown. For a cloze, an optional lead-in above the text.",
     )
     explanation = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: why the right answer is right, shown after answering.",
     )
-    topics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one topic."},
+    )
     difficulty = forms.TypedChoiceField(
         coerce=int,
         choices=[(1, "1 · recall"), (2, "2 · application"), (3, "3 · deep or tricky")],
         initial=2,
     )
-    source = forms.CharField(required=False, max_length=300)
+    source = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="The section or man page it rests on, e.g. modprobe(8).",
+    )
     tags = forms.CharField(
         required=False, help_text="Comma-separated, e.g. scenario, dmesg.", max_length=1000
     )
@@ -189,30 +196,21 @@ class QuestionForm(forms.Form):
         if editing:
             self.fields["external_id"].disabled = True
 
-    def clean_spec(self) -> dict[str, Any]:
-        try:
-            spec = json.loads(self.cleaned_data["spec"])
-        except ValueError as exc:
-            raise forms.ValidationError(SPEC_NOT_JSON.format(error=exc)) from exc
-        if not isinstance(spec, dict):
-            raise forms.ValidationError(SPEC_NOT_OBJECT)
-        return spec
-
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
         return [t.strip() for t in raw.split(",") if t.strip()]
 
-    def data_for_service(self) -> dict[str, Any]:
-        """The cleaned fields in the shape services.authoring expects."""
+    def data_for_service(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The cleaned fields and the spec in the shape services.authoring expects."""
         data = dict(self.cleaned_data)
         data["topics"] = list(data.get("topics") or [])
+        data["spec"] = spec
         return data
 
     @staticmethod
     def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         """Form initial values from services.authoring.question_as_data."""
         return {
-            **data,
-            "spec": json.dumps(data.get("spec", {}), indent=2, ensure_ascii=False),
+            **{k: v for k, v in data.items() if k != "spec"},
             "tags": ", ".join(data.get("tags", [])),
         }

@@ -6,7 +6,6 @@ Every view starts with taught_bank(): a bank the user does not teach is a 404.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,11 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes import grading, presentation, selectors, services, stats
+from quizzes import selectors, stats
 from quizzes.forms import QuestionFilterForm, QuestionForm, ResolveForm
-from quizzes.models import Bank, Card, Question, QuestionReport
+from quizzes.models import Bank, Question, QuestionKind, QuestionReport
 from quizzes.services import authoring
+from quizzes.spec_forms import KIND_SECTIONS, SpecEditor
 from quizzes.views.common import render_local, taught_bank, taught_banks
+from quizzes.views.teach_preview import preview_context
 
 PER_PAGE = 50
 
@@ -98,51 +99,87 @@ def teach_bank(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _apply_errors(form: QuestionForm, exc: ValidationError) -> None:
-    """Put the service's errors ("spec.options": [...]) on the form's fields."""
+def _apply_errors(form: QuestionForm, editor: SpecEditor, kind: str, exc: ValidationError) -> None:
+    """Put the service's errors on the form: "spec.…" in words at its section, others at their
+    field, anything else above the form."""
     for path, problems in exc.message_dict.items():
-        field, _, rest = path.partition(".")
-        field = field.split("[")[0]
-        target = field if field in form.fields else None
+        if path == "spec" or path.startswith(("spec.", "spec[")):
+            editor.add_service_errors(kind, {path: problems})
+            continue
+        field = path.split(".")[0].split("[")[0]
         for problem in problems:
-            form.add_error(target, f"{rest}: {problem}" if rest and target else problem)
+            form.add_error(field if field in form.fields else None, problem)
 
 
 def _question_form_page(
     request: HttpRequest, bank: Bank, question: Question | None
 ) -> HttpResponse:
+    """The editor: the question's fields, a form per kind for its answer, and the preview.
+
+    Buttons that do not save (they work without JavaScript): "Show this kind's fields",
+    "More rows", "Check this answer" (the grader's verdict in the preview).
+    """
     topics = list(bank.topics.order_by("slug"))
     editing = question is not None
-    initial = QuestionForm.initial_from(authoring.question_as_data(question)) if question else {}
-    form = QuestionForm(request.POST or None, initial=initial, topics=topics, editing=editing)
-    if request.method == "POST" and form.is_valid():
-        now = timezone.now()
-        try:
-            if question is None:
-                question = authoring.question_create(
-                    bank=bank, data=form.data_for_service(), now=now
-                )
-                messages.success(request, f"Question {question.external_id} created.")
-            else:
-                changes = form.data_for_service()
-                changes.pop("external_id", None)
-                authoring.question_update(question=question, changes=changes, now=now)
-                messages.success(request, f"Question {question.external_id} saved.")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("teach-question", slug=bank.slug, pk=question.pk)
-    preview = _preview_context(bank, form.data if form.is_bound else form.initial)
-    return render_local(
-        request,
-        "quizzes/teach/question_form.html",
-        {
-            "bank": bank,
-            "form": form,
-            "question": question,
-            "preview": preview,
-        },
+    data = authoring.question_as_data(question) if question else {}
+    form = QuestionForm(
+        request.POST or None,
+        initial=QuestionForm.initial_from(data),
+        topics=topics,
+        editing=editing,
     )
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        kind = post.get("kind", "")
+        editor = SpecEditor.bind(post, more="_more" in post)
+    else:
+        kind = data.get("kind", QuestionKind.SINGLE_CHOICE)
+        editor = SpecEditor.from_spec(kind, data.get("spec", {}))
+    saving = post is not None and not ({"_more", "_try", "_kind", "_preview"} & set(post))
+    if saving:
+        spec = editor.spec(kind) if kind in QuestionKind.values else None
+        if form.is_valid() and spec is not None:
+            try:
+                question = _save(request, bank, question, form.data_for_service(spec))
+            except ValidationError as exc:
+                _apply_errors(form, editor, kind, exc)
+            else:
+                return redirect("teach-question", slug=bank.slug, pk=question.pk)
+    preview = preview_context(
+        bank=bank,
+        kind=kind,
+        prompt=(post or data).get("prompt", "") or "",
+        explanation=(post or data).get("explanation", "") or "",
+        editor=SpecEditor.bind(post) if post is not None and "_more" in post else editor,
+        answer_data=post if post is not None and "_try" in post else None,
+        card_key=(post or {}).get("preview_card", ""),
+    )
+    context = {
+        "bank": bank,
+        "form": form,
+        "editor": editor,
+        "kind": kind,
+        "kinds": QuestionKind.choices,
+        "sections": {k: KIND_SECTIONS[k] for k in QuestionKind.values},
+        "question": question,
+        "preview": preview,
+        "saving": saving,
+    }
+    return render_local(request, "quizzes/teach/question_form.html", context)
+
+
+def _save(
+    request: HttpRequest, bank: Bank, question: Question | None, data: dict[str, Any]
+) -> Question:
+    now = timezone.now()
+    if question is None:
+        question = authoring.question_create(bank=bank, data=data, now=now)
+        messages.success(request, f"Question {question.external_id} created.")
+        return question
+    data.pop("external_id", None)
+    authoring.question_update(question=question, changes=data, now=now)
+    messages.success(request, f"Question {question.external_id} saved.")
+    return question
 
 
 @login_required
@@ -168,47 +205,23 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("teach-bank", slug=bank.slug)
 
 
-def _preview_context(bank: Bank, data: Any) -> dict[str, Any]:
-    """The question as a learner would see it, from (possibly invalid) form data."""
-    kind = data.get("kind") or "flashcard"
-    spec_text = data.get("spec") or "{}"
-    try:
-        spec = json.loads(spec_text) if isinstance(spec_text, str) else spec_text
-    except ValueError as exc:
-        return {"error": f"The answer spec is not valid JSON: {exc}"}
-    if not isinstance(spec, dict):
-        return {"error": "The answer spec must be a JSON object."}
-    question = Question(
-        bank=bank,
-        kind=kind,
-        prompt=data.get("prompt") or "",
-        spec=spec,
-        explanation=data.get("explanation") or "",
-    )
-    keys = services.card_keys(question)
-    card = Card(question=question, bank=bank, deletion=keys[0])
-    try:
-        view = presentation.card_view(card=card, learner_id=0, reps=0, autofocus=False)
-        expected = grading.expected_answer(kind, spec, deletion=keys[0] or None)
-    except (grading.InvalidAnswer, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return {"error": f"The answer spec does not fit a {kind} question: {exc}"}
-    return {
-        "view": view,
-        "expected": json.dumps(expected, ensure_ascii=False),
-        "explanation_html": presentation.explanation_html(card),
-        "cards": len(keys),
-    }
-
-
 @login_required
 @require_POST
 def question_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The live preview of the question form: a fragment of sanitised HTML."""
     bank = taught_bank(request, slug)
+    post = request.POST
+    preview = preview_context(
+        bank=bank,
+        kind=post.get("kind", ""),
+        prompt=post.get("prompt", ""),
+        explanation=post.get("explanation", ""),
+        editor=SpecEditor.bind(post),
+        answer_data=post if "_try" in post else None,
+        card_key=post.get("preview_card", ""),
+    )
     html = render_to_string(
-        "quizzes/teach/_preview.html",
-        {"preview": _preview_context(bank, request.POST)},
-        request=request,
+        "quizzes/teach/_preview.html", {"preview": preview, "bank": bank}, request=request
     )
     return HttpResponse(html)
 

@@ -36,7 +36,7 @@ NOT_AN_OBJECT = "the answer spec must be an object"
 
 
 @lru_cache(maxsize=1)
-def _spec_validator() -> jsonschema.Draft202012Validator:
+def spec_validator() -> jsonschema.Draft202012Validator:
     # The native schema's per-kind rules for `spec`, applied to {"kind": ..., "spec": ...}.
     full = schema()
     return jsonschema.Draft202012Validator(
@@ -124,7 +124,7 @@ def _question_problems(
         return problems
     if not check_specs or q.kind not in kinds:
         return problems
-    errors = list(_spec_validator().iter_errors({"kind": q.kind, "spec": q.spec}))
+    errors = list(spec_validator().iter_errors({"kind": q.kind, "spec": q.spec}))
     for error in errors:
         path = _join(where, error.absolute_path)
         problems.append(ImportProblem(describe_schema_error(error), line, path))
