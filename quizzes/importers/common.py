@@ -29,7 +29,7 @@ from quizzes.importers.base import (
     excerpt,
 )
 from quizzes.importers.checks import spec_problems
-from quizzes.importers.native import describe_schema_error
+from quizzes.importers.native import question_schema_errors
 
 # The model columns' sizes (quizzes/models/banks.py) and the native format's patterns.
 EXTERNAL_ID_MAX = 100
@@ -288,11 +288,11 @@ def question_problems(
     for slug in question.topics:
         if slug not in topics:
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))
-    for error in _question_validator().iter_errors(document):
-        path = ".".join(str(p) for p in error.absolute_path)
-        if path == "source" and error.validator == "maxLength":
+    for parts, message in question_schema_errors(document):
+        path = ".".join(str(p) for p in parts)
+        if path == "source" and len(question.source) > SOURCE_MAX:
             continue  # said above, in words
-        found.append((describe_schema_error(error), path, ""))
+        found.append((message, path, ""))
     if not found:
         found += [(m, f"spec.{p}", "") for p, m in spec_problems(question.kind, question.spec)]
     return found

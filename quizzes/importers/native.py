@@ -87,6 +87,58 @@ def _fast_validator() -> Any:
     return jsonschema_rs.validator_for(schema())
 
 
+@lru_cache(maxsize=1)
+def _fast_question_validator() -> Any:
+    return jsonschema_rs.validator_for({"$defs": schema()["$defs"], "$ref": "#/$defs/question"})
+
+
+def _spec_schema() -> dict[str, Any]:
+    # The per-kind rules for `spec`, applied to {"kind": ..., "spec": ...}.
+    root = schema()
+    return {"$defs": root["$defs"], "type": "object", "allOf": root["$defs"]["question"]["allOf"]}
+
+
+@lru_cache(maxsize=1)
+def _spec_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_spec_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_spec_validator() -> Any:
+    return jsonschema_rs.validator_for(_spec_schema())
+
+
+def spec_schema_errors(kind: str, spec: Any) -> list[tuple[Path, str]]:
+    """(path inside the spec, message in words) of every error of a spec for its kind."""
+    document = {"kind": kind, "spec": spec}
+    try:
+        if _fast_spec_validator().is_valid(document):
+            return []
+    except ValueError:
+        pass
+    return [
+        (tuple(error.absolute_path)[1:], describe_schema_error(error))
+        for error in _spec_validator().iter_errors(document)
+    ]
+
+
+def question_schema_errors(document: Any) -> list[tuple[Path, str]]:
+    """(path, message in words) of every error of one question against the native schema.
+
+    For the other formats' parsers, which check each question they build: the Rust validator
+    passes a valid one in microseconds; only an invalid one is described by the Python one.
+    """
+    try:
+        if _fast_question_validator().is_valid(document):
+            return []
+    except ValueError:  # a value no JSON type holds: the Python validator says where
+        pass
+    return [
+        (tuple(error.absolute_path), describe_schema_error(error))
+        for error in _question_validator().iter_errors(document)
+    ]
+
+
 def _schema_errors(document: Any) -> list[tuple[Path, str]]:
     """(path, message) of every schema error.
 

@@ -112,6 +112,9 @@ class ImportFile(models.Model):
         ImportRun, on_delete=models.CASCADE, primary_key=True, related_name="file"
     )
     content = models.BinaryField()
+    # The file as parsed (services.imports.stored), once it has been: a queued task and the
+    # confirmation of a preview need not parse it again.
+    parsed = models.BinaryField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"file of {self.run}"

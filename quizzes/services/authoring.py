@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 
 from quizzes.importers.base import ParsedQuestion
 from quizzes.importers.checks import spec_problems
-from quizzes.importers.native import describe_schema_error, schema
+from quizzes.importers.native import describe_schema_error, schema, spec_schema_errors
 from quizzes.models import (
     Bank,
     BankMembership,
@@ -34,7 +34,6 @@ from quizzes.models import (
     Topic,
 )
 from quizzes.services.banks import bank_retire, enroll, question_retire, question_sync_cards
-from quizzes.services.imports.checks import spec_validator
 
 SLUG_TAKEN = "A bank with this slug already exists."
 TOPIC_SLUG_TAKEN = "This bank already has a topic with this slug."
@@ -195,10 +194,9 @@ def question_validate(*, bank: Bank, data: dict[str, Any]) -> ParsedQuestion:
 def spec_errors(*, kind: str, spec: dict[str, Any]) -> dict[str, list[str]]:
     """Why a spec does not fit its kind, by path inside the spec ({} when it fits)."""
     problems: dict[str, list[str]] = {}
-    for error in spec_validator().iter_errors({"kind": kind, "spec": spec}):
-        parts = list(error.absolute_path)[1:]
+    for parts, message in spec_schema_errors(kind, spec):
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-        problems.setdefault(path, []).append(describe_schema_error(error))
+        problems.setdefault(path, []).append(message)
     if not problems and isinstance(spec, dict):
         for path, message in spec_problems(kind, spec):
             problems.setdefault(path, []).append(message)

@@ -49,7 +49,7 @@ def chunks(items: Sequence[_T], size: int = BATCH) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def _fill(question: Question, pq: ParsedQuestion) -> None:
+def _fill(question: Question, pq: ParsedQuestion, digest: str) -> None:
     question.kind = pq.kind
     question.prompt = pq.prompt
     question.explanation = pq.explanation
@@ -57,7 +57,7 @@ def _fill(question: Question, pq: ParsedQuestion) -> None:
     question.difficulty = pq.difficulty
     question.source = pq.source
     question.tags = list(pq.tags)
-    question.content_hash = pq.content_hash()
+    question.content_hash = digest
 
 
 def plan_apply(
@@ -95,13 +95,13 @@ def plan_apply(
     created = []
     for pq in plan.created:
         question = Question(bank=bank, external_id=pq.external_id, updated_at=now)
-        _fill(question, pq)
+        _fill(question, pq, plan.hashes[pq.external_id])
         created.append(question)
     Question.objects.bulk_create(created, batch_size=BATCH)
 
     updated = []
     for update in plan.updated:
-        _fill(update.question, update.parsed)
+        _fill(update.question, update.parsed, plan.hashes[update.parsed.external_id])
         update.question.retired_at = None
         update.question.updated_at = now
         updated.append(update.question)

@@ -9,14 +9,13 @@ native format's JSON Schema and consistency rules.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+import re
 from typing import Any
-
-import jsonschema
 
 from quizzes.importers.base import ImportProblem, ParsedBank, ParsedQuestion, excerpt
 from quizzes.importers.checks import spec_problems
-from quizzes.importers.native import bad_strings, describe_schema_error, schema
+from quizzes.importers.native import bad_strings, spec_schema_errors
 from quizzes.models import QuestionKind
 
 # Column sizes (quizzes.models): a longer value must be refused here, not by the database.
@@ -34,14 +33,8 @@ UNKNOWN_KIND = "{kind!r} is not a question kind kmodquiz knows"
 BAD_DIFFICULTY = "difficulty must be 1, 2 or 3"
 NOT_AN_OBJECT = "the answer spec must be an object"
 
-
-@lru_cache(maxsize=1)
-def spec_validator() -> jsonschema.Draft202012Validator:
-    # The native schema's per-kind rules for `spec`, applied to {"kind": ..., "spec": ...}.
-    full = schema()
-    return jsonschema.Draft202012Validator(
-        {"$defs": full["$defs"], "type": "object", "allOf": full["$defs"]["question"]["allOf"]}
-    )
+# In JSON text (ensure_ascii off): an escaped NUL, or a surrogate left as it is.
+_SUSPECT = re.compile(r"\\u0000|[\ud800-\udfff]")
 
 
 def _join(where: str, parts: Any) -> str:
@@ -55,9 +48,28 @@ def _text_problems(value: Any, where: str, line: int | None) -> list[ImportProbl
     ]
 
 
+def _all_text_storable(parsed: ParsedBank) -> bool:
+    """One pass over every string of the bank at C speed: JSON escapes a NUL as \\u0000 and
+    leaves a lone surrogate as it is, so one search finds either (or says to look closer)."""
+    document = [
+        [parsed.title, parsed.description, parsed.version],
+        [[t.slug, t.title] for t in parsed.topics],
+        [
+            [q.external_id, q.prompt, q.explanation, q.source, q.tags, q.topics, q.spec]
+            for q in parsed.questions
+        ],
+    ]
+    try:
+        text = json.dumps(document, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False  # something that is not JSON: the slow walk says where
+    return _SUSPECT.search(text) is None
+
+
 def parsed_bank_problems(parsed: ParsedBank, *, check_specs: bool = False) -> list[ImportProblem]:
     """Every reason the parsed bank cannot be stored as it is (an empty list when it can)."""
     problems: list[ImportProblem] = []
+    walk_text = not _all_text_storable(parsed)
 
     def length(value: str, limit: int, line: int | None, path: str) -> None:
         if len(value) > limit:
@@ -77,13 +89,14 @@ def parsed_bank_problems(parsed: ParsedBank, *, check_specs: bool = False) -> li
         "description": parsed.description,
         "version": parsed.version,
     }
-    problems += _text_problems(bank_text, "bank", None)
+    if walk_text:
+        problems += _text_problems(bank_text, "bank", None)
 
     first_line: dict[str, int | None] = {}
     kinds = set(QuestionKind.values)
     for index, question in enumerate(parsed.questions):
         where = f"questions[{index}]"
-        problems += _question_problems(question, where, kinds, check_specs, length)
+        problems += _question_problems(question, where, kinds, check_specs, length, walk_text)
         if question.external_id in first_line:
             line = first_line[question.external_id] or "?"
             message = DUPLICATE_ID.format(id=excerpt(question.external_id, 60), line=line)
@@ -94,7 +107,7 @@ def parsed_bank_problems(parsed: ParsedBank, *, check_specs: bool = False) -> li
 
 
 def _question_problems(
-    q: ParsedQuestion, where: str, kinds: set[str], check_specs: bool, length: Any
+    q: ParsedQuestion, where: str, kinds: set[str], check_specs: bool, length: Any, walk_text: bool
 ) -> list[ImportProblem]:
     problems: list[ImportProblem] = []
     line = q.line
@@ -118,16 +131,16 @@ def _question_problems(
         "topics": list(q.topics),
         "spec": q.spec,
     }
-    problems += _text_problems(fields, where, line)
+    if walk_text:
+        problems += _text_problems(fields, where, line)
     if not isinstance(q.spec, dict):
         problems.append(ImportProblem(NOT_AN_OBJECT, line, f"{where}.spec"))
         return problems
     if not check_specs or q.kind not in kinds:
         return problems
-    errors = list(spec_validator().iter_errors({"kind": q.kind, "spec": q.spec}))
-    for error in errors:
-        path = _join(where, error.absolute_path)
-        problems.append(ImportProblem(describe_schema_error(error), line, path))
+    errors = spec_schema_errors(q.kind, q.spec)
+    for parts, message in errors:
+        problems.append(ImportProblem(message, line, _join(f"{where}.spec", parts)))
     if not errors:
         for field, message in spec_problems(q.kind, q.spec):
             problems.append(ImportProblem(message, line, f"{where}.spec.{field}"))

@@ -91,6 +91,8 @@ class ImportPlan:
     rehash: list[tuple[Question, str]] = field(default_factory=list)
     # The bank's topics by slug (ids), for linking questions.
     topic_ids: dict[str, int] = field(default_factory=dict)
+    # Each question's content digest, by external id (computed once).
+    hashes: dict[str, str] = field(default_factory=dict)
     digest: str = ""
 
     def counts(self) -> dict[str, int]:
@@ -302,7 +304,7 @@ def import_plan(
         if changes:
             plan.topics_updated.append((topic, pt, changes))
 
-    hashes = {pq.external_id: pq.content_hash() for pq in parsed.questions}
+    hashes = plan.hashes = {pq.external_id: pq.content_hash() for pq in parsed.questions}
     for pq in parsed.questions:
         question = existing.get(pq.external_id)
         if question is None:

@@ -28,6 +28,7 @@ from quizzes.services.banks import user_is_bank_instructor
 from quizzes.services.imports.apply import plan_apply
 from quizzes.services.imports.checks import parsed_bank_problems
 from quizzes.services.imports.plan import ImportPlan, import_plan
+from quizzes.services.imports.stored import parsed_dumps, parsed_loads
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def import_submit(
         return _fail(run, exc.problems, now)
     run.question_count = len(parsed.questions)
     if background is None and run.question_count > conf.get("IMPORT_TASK_THRESHOLD"):
-        return _queue(run, data)
+        return _queue(run, data, parsed)
     return _run_parsed(run, parsed, data, now=now)[0]
 
 
@@ -168,7 +169,7 @@ def import_confirm(
         )
     if expected_hash and expected_hash != run.file_hash:
         raise ValidationError(FILE_CHANGED, code="conflict")
-    data = _stored_file(run)
+    data, parsed = _stored(run)
     if data is None:
         raise ValidationError(FILE_GONE, code="conflict")
     if file_hash(data) != run.file_hash:
@@ -188,10 +189,11 @@ def import_confirm(
             run.progress = 0
             run.save()
         return _enqueue(run)
-    try:
-        parsed = _parse(run, data)
-    except ParseError as exc:
-        return _fail(run, exc.problems, now)
+    if parsed is None:
+        try:
+            parsed = _parse(run, data)
+        except ParseError as exc:
+            return _fail(run, exc.problems, now)
     return _run_parsed(run, parsed, data, now=now, expect=Status.PREVIEW)[0]
 
 
@@ -208,13 +210,14 @@ def import_run_execute(*, run_id: int, now: datetime) -> str:
         run.started_at = run.started_at or now
         run.save(update_fields=["status", "stage", "progress", "started_at"])
     try:
-        data = _stored_file(run)
+        data, parsed = _stored(run)
         if data is None:
             return _fail(run, [ImportProblem(FILE_GONE)], now).status
-        try:
-            parsed = _parse(run, data)
-        except ParseError as exc:
-            return _fail(run, exc.problems, now).status
+        if parsed is None:
+            try:
+                parsed = _parse(run, data)
+            except ParseError as exc:
+                return _fail(run, exc.problems, now).status
         run.question_count = len(parsed.questions)
         run.stage = Stage.COMPARING
         run.progress = 40
@@ -370,7 +373,7 @@ def _write(
         )
         _finish(run, plan, Status.PREVIEW, plan.bank, 0, now)
         if data is not None:
-            ImportFile.objects.update_or_create(run=run, defaults={"content": data})
+            _store(run, data, parsed)
             _discard_older_previews(run, now)
         return run, plan
     if run.pk:
@@ -453,14 +456,21 @@ def _fail(run: ImportRun, problems: list[ImportProblem], now: datetime) -> Impor
     return run
 
 
-def _queue(run: ImportRun, data: bytes) -> ImportRun:
+def _queue(run: ImportRun, data: bytes, parsed: ParsedBank | None = None) -> ImportRun:
     run.status = Status.QUEUED
     run.stage = Stage.WAITING
     run.progress = 0
     run.started_at = None
     run.save()
-    ImportFile.objects.update_or_create(run=run, defaults={"content": data})
+    _store(run, data, parsed)
     return _enqueue(run)
+
+
+def _store(run: ImportRun, data: bytes, parsed: ParsedBank | None) -> None:
+    ImportFile.objects.update_or_create(
+        run=run,
+        defaults={"content": data, "parsed": parsed_dumps(parsed) if parsed else None},
+    )
 
 
 def _enqueue(run: ImportRun) -> ImportRun:
@@ -472,9 +482,13 @@ def _enqueue(run: ImportRun) -> ImportRun:
     return run
 
 
-def _stored_file(run: ImportRun) -> bytes | None:
-    content = ImportFile.objects.filter(run_id=run.pk).values_list("content", flat=True).first()
-    return bytes(content) if content is not None else None
+def _stored(run: ImportRun) -> tuple[bytes | None, ParsedBank | None]:
+    """The run's file, and the file as parsed when it has been (None, None: not kept)."""
+    row = ImportFile.objects.filter(run_id=run.pk).values_list("content", "parsed").first()
+    if row is None:
+        return None, None
+    content, parsed = row
+    return bytes(content), parsed_loads(bytes(parsed)) if parsed is not None else None
 
 
 def _discard_older_previews(run: ImportRun, now: datetime) -> None:
