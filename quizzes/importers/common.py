@@ -40,17 +40,13 @@ TAG_MAX = 50
 EXTERNAL_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 DEFAULT_TOPIC = ParsedTopic("general", "General")
-KINDS = (
-    "flashcard",
-    "single_choice",
-    "multiple_choice",
-    "true_false",
-    "short_answer",
-    "shell_command",
-    "cloze",
-    "ordering",
-    "matching",
-)
+
+
+def kinds() -> list[str]:
+    """The nine question kinds, as the native JSON Schema lists them."""
+    from quizzes.importers.native import schema
+
+    return list(schema()["$defs"]["question"]["properties"]["kind"]["enum"])
 
 
 def digest(*parts: str, length: int = 12) -> str:
@@ -69,7 +65,7 @@ def slug_segment(title: str) -> str:
 def normalise_tag(tag: str) -> str | None:
     """A tag in the native pattern (`[a-z0-9][a-z0-9_-]*`, ≤ 50), or None if nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).strip("-_")[:TAG_MAX]
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).lstrip("-_")[:TAG_MAX]
     return cleaned if cleaned and TAG_RE.match(cleaned) else None
 
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from quizzes.importers.base import ParsedBank, ParsedQuestion, ParseLimits
-from quizzes.importers.common import KINDS, ParseContext, decode_text, normalise_tag
+from quizzes.importers.common import ParseContext, decode_text, kinds, normalise_tag
 from quizzes.importers.gift_answers import option_id, parse_decimal
 
 COMMON_COLUMNS = ("id", "kind", "topics", "difficulty", "source", "tags", "prompt", "explanation")
@@ -137,8 +137,8 @@ def _header_ok(ctx: ParseContext, header: list[str]) -> bool:
 def _question(row: _Row) -> ParsedQuestion | None:
     ctx = row.ctx
     kind = _kind(row.get("kind"))
-    if kind not in KINDS:
-        row.problem("kind", f"unknown kind; one of {', '.join(KINDS)}")
+    if kind not in kinds():
+        row.problem("kind", f"unknown kind; one of {', '.join(kinds())}")
         return None
     difficulty = 2
     if row.get("difficulty"):

@@ -27,7 +27,10 @@ def test_moodle_sample_imports_as_moodle_shows_it():
 
 
 def test_every_problem_at_once():
-    text = "A) orphan\n\nQ1?\nA) a\nB) b\nC) c\nANSWER: E\n\nQ2?\nA) a\nC) b\nD) c\nANSWER: A\n\nQ3?\nA) x\n"
+    text = (
+        "A) orphan\n\nQ1?\nA) a\nB) b\nC) c\nANSWER: E\n\n"
+        "Q2?\nA) a\nC) b\nD) c\nANSWER: A\n\nQ3?\nA) x\n"
+    )
     found = problems(text, "aiken")
     assert [p.line for p in found] == [1, 7, 10, 15]
     assert "before any question" in found[0].message

@@ -40,9 +40,9 @@ WORDS = [
     "`",
     "*",
 ]
-GIFT = WORDS + ["::", "{", "}", "~", "=", "#", "####", "->", "%50%", "%-100%", "%100%", "\n", "\n\n",
-                "//", "$CATEGORY: a/b", "[html]", "[plain]", "[markdown]", "[moodle]", "T", "FALSE",
-                "..", ":", "\\:", "\\{", "\\n", "_____", " "]  # fmt: skip
+GIFT = WORDS + ["::", "{", "}", "~", "=", "#", "####", "->", "%50%", "%-100%", "%100%", "\n",
+                "\n\n", "//", "$CATEGORY: a/b", "[html]", "[plain]", "[markdown]", "[moodle]", "T",
+                "FALSE", "..", ":", "\\:", "\\{", "\\n", "_____", " "]  # fmt: skip
 AIKEN = WORDS + [
     "A) ",
     "B) ",
@@ -151,7 +151,8 @@ def test_moodle_xml(document):
 
 _COLUMNS = ["id", "kind", "prompt", "correct", "option_1", "option_2", "option_3", "accepted_1",
             "back", "text", "alternatives", "item_1", "item_2", "item_3", "left_1", "right_1",
-            "distractor_1", "topics", "tags", "difficulty", "tolerance", "shuffle", "bogus"]  # fmt: skip
+            "distractor_1", "topics", "tags", "difficulty", "tolerance", "shuffle",
+            "bogus"]  # fmt: skip
 _CELLS = WORDS + ["single_choice", "multiple_choice", "true_false", "cloze", "matching", "ordering",
                   "flashcard", "short_answer", "shell_command", "1;2", "true", "=x", "'=x", "a/b",
                   "{{c1::x}}", "c1: y", "\n", "2", "9"]  # fmt: skip

@@ -105,7 +105,11 @@ def test_deep_nesting_is_a_problem_not_a_crash():
     (found,) = problems(document, "moodle_xml")
     assert "nested more than 64 deep" in found.message
     deep_html = "<p>" * 200 + "x" + "</p>" * 200
-    text = f'<quiz><question type="truefalse"><name><text>d</text></name><questiontext format="html"><text><![CDATA[{deep_html}]]></text></questiontext><answer fraction="100"><text>true</text></answer></question></quiz>'
+    text = (
+        '<quiz><question type="truefalse"><name><text>d</text></name>'
+        f'<questiontext format="html"><text><![CDATA[{deep_html}]]></text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer></question></quiz>'
+    )
     assert "nested 200 levels deep" in problems(text, "moodle_xml")[0].message
 
 
@@ -118,16 +122,17 @@ def test_malformed_xml_names_line_and_column():
 def test_every_question_problem_at_once_and_limits():
     document = """<quiz>
 <question type="truefalse"><name><text>a</text></name><questiontext><text>Q</text></questiontext>
-<answer fraction="0"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>
+<answer fraction="0"><text>true</text></answer>
+<answer fraction="0"><text>false</text></answer></question>
 <question type="shortanswer"><name><text>b</text></name><questiontext><text>Q2</text></questiontext>
 <answer fraction="x"><text>y</text></answer></question>
 </quiz>"""
     found = problems(document, "moodle_xml")
-    assert [p.line for p in found] == [2, 4, 5]
+    assert [p.line for p in found] == [2, 5, 6]
     assert (
         found[1].message == "no answer has fraction 100"
         or found[2].message == "no answer has fraction 100"
     )
     small = ParseLimits(max_text_chars=10)
     found = problems(document.replace("Q2", "Q" * 50), "moodle_xml", limits=small)
-    assert any("characters long" in p.message and p.line == 4 for p in found)
+    assert any("characters long" in p.message and p.line == 5 for p in found)
