@@ -8,7 +8,6 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,6 +15,7 @@ from quizzes.importers import native
 from quizzes.models import ImportRun, Question
 from tests.api.conftest import token_client
 from tests.importers.test_native import bank_doc, question
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_a_large_import_answers_202_with_its_url_and_runs_in_the_worker(world, c
     assert response.status_code == HTTPStatus.ACCEPTED
     run = response.json()
     assert response["Location"] == run["url"] and run["status"] == "queued"
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     done = client.get(run["url"]).json()
     assert (done["status"], done["progress"], done["counts"]["created"]) == ("applied", 100, 3)
 

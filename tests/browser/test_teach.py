@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from quizzes.models import ImportRun, Question
 from tests.browser.test_pages import bank_world  # noqa: F401 - the fixture
 from tests.importers.test_native import bank_doc, question
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.browser
 
@@ -86,12 +86,12 @@ def test_a_background_import_shows_its_progress_then_its_preview(
         page.get_by_role("button", name="Upload and preview").click()
     assert page.locator("progress").is_visible()
     assert "Waiting for a worker" in page.locator(".import-progress").inner_text()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     page.get_by_role("button", name="Confirm import").wait_for()  # the poll reloaded the page
     assert "imp-0" in page.locator("main").inner_text()
     page.get_by_role("button", name="Confirm import").click()
     page.locator(".import-progress, .messages").first.wait_for()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     page.locator(".ok-text", has_text="Applied").wait_for()
     assert ImportRun.objects.latest("pk").status == ImportRun.Status.APPLIED
     assert Question.objects.filter(external_id__startswith="imp-").count() == 3

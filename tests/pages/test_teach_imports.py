@@ -10,7 +10,6 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from quizzes.importers import native
 from quizzes.models import Bank, ImportRun, Question
 from quizzes.services.imports.runs import NO_BANK, WRONG_BANK
 from tests.factories import UserFactory
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_a_large_import_shows_its_progress_until_the_worker_is_done(
         "progress": 0,
         "finished": False,
     }
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert instructor_client.get(status_url).json()["finished"] is True
     page = instructor_client.get(response["Location"]).content.decode()
     assert "Confirm import" in page and "<progress" not in page

@@ -9,7 +9,6 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from quizzes.models import Bank, ImportFile, ImportRun, Question
 from quizzes.services import imports
@@ -17,6 +16,7 @@ from quizzes.services.imports import runs
 from tests.factories import BankFactory, UserFactory
 from tests.importers.test_native import bank_doc, question
 from tests.services.imports.conftest import file_of
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 Status = ImportRun.Status
@@ -143,12 +143,12 @@ def test_the_database_worker_runs_a_queued_import_and_a_retry_changes_nothing(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     preview = submit(file_of(doc), now, owner, slug="demo", dry_run=True)
     assert (preview.status, preview.stage, preview.progress) == ("queued", "waiting", 0)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     preview.refresh_from_db()
     assert preview.status == Status.PREVIEW and preview.created == 3
     queued = imports.import_confirm(run=preview, user=owner, now=now)
     assert queued.status == Status.QUEUED and not Question.objects.exists()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     queued.refresh_from_db()
     assert queued.status == Status.APPLIED and Question.objects.count() == 3
     assert imports.import_run_execute(run_id=queued.pk, now=now) == Status.APPLIED
