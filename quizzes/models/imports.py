@@ -44,6 +44,14 @@ class ImportRun(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Who confirmed a preview (another of the bank's instructors, possibly).
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     format = models.CharField(max_length=20)
     filename = models.CharField(max_length=255, blank=True)
     file_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the file.")

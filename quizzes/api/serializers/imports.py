@@ -89,6 +89,9 @@ class CountsSerializer(serializers.Serializer):
 class ImportRunSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    applied_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     bank = serializers.CharField(source="bank_slug")
     counts = serializers.SerializerMethodField()
     errors = ProblemSerializer(many=True, help_text="The first 200 problems.")
@@ -102,6 +105,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "url",
             "bank",
             "user",
+            "applied_by",
             "format",
             "filename",
             "file_hash",

@@ -169,6 +169,8 @@ def import_confirm(
         )
     if expected_hash and expected_hash != run.file_hash:
         raise ValidationError(FILE_CHANGED, code="conflict")
+    if user is not None and (why := _forbidden(user, run.bank_slug)):
+        raise ValidationError(why, code="forbidden")
     data, parsed = _stored(run)
     if data is None:
         raise ValidationError(FILE_GONE, code="conflict")
@@ -176,6 +178,7 @@ def import_confirm(
         raise ValidationError(FILE_CHANGED, code="conflict")
     run.dry_run = False
     run.started_at = now
+    run.applied_by = user if user is not None and user.pk else None
     if run.format in BACKGROUND_FORMATS or run.question_count > conf.get("IMPORT_TASK_THRESHOLD"):
         with transaction.atomic():
             locked = ImportRun.objects.select_for_update().get(pk=run.pk)

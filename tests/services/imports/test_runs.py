@@ -180,3 +180,18 @@ def test_an_unexpected_error_in_the_task_fails_the_run_and_changes_nothing(
     run.refresh_from_db()
     assert run.status == Status.FAILED and run.errors[0]["message"] == runs.INTERNAL_ERROR
     assert not Question.objects.exists() and not Bank.objects.exists()
+
+
+def test_another_instructor_may_confirm_and_is_recorded_but_not_a_stranger(doc, owner, now):
+    from tests.factories import MembershipFactory
+
+    submit(file_of(doc), now, owner, slug="demo")
+    changed = copy.deepcopy(doc)
+    changed["questions"][0]["prompt"] = "Reworded"
+    preview = submit(file_of(changed), now, owner, slug="demo", dry_run=True)
+    with pytest.raises(ValidationError, match="not one of its instructors"):
+        imports.import_confirm(run=preview, user=UserFactory(), now=now)
+    colleague = UserFactory()
+    MembershipFactory(bank=Bank.objects.get(slug="demo"), user=colleague)
+    applied = imports.import_confirm(run=preview, user=colleague, now=now)
+    assert (applied.status, applied.user, applied.applied_by) == ("applied", owner, colleague)
