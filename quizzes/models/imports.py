@@ -92,13 +92,9 @@ class ImportRun(models.Model):
         return f"{self.format} import of {self.filename or '?'} ({self.status})"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (
-            self.Status.PREVIEW,
-            self.Status.APPLIED,
-            self.Status.FAILED,
-            self.Status.DISCARDED,
-        )
+    def is_running(self) -> bool:
+        """Queued or running: a page polls it, the API answered 202."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     def counts(self) -> dict[str, int]:
         return {

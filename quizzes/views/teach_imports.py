@@ -117,7 +117,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "run": run,
         "bank": run.bank,
-        "running": run.status in (Status.QUEUED, Status.RUNNING),
+        "running": run.is_running,
         "created": diff.get("created", [])[:SHOWN],
         "updated": diff.get("updated", [])[:SHOWN],
         "unchanged": diff.get("unchanged", [])[:SHOWN],
@@ -144,7 +144,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "stage": run.stage,
             "stage_label": run.get_stage_display(),
             "progress": run.progress,
-            "finished": run.status not in (Status.QUEUED, Status.RUNNING),
+            "finished": not run.is_running,
         }
     )
 

@@ -78,7 +78,7 @@ def _run_response(request: Request, run: ImportRun, *, created: bool = True) -> 
         )
         error["error"].update(problems=problems, problem_count=run.error_count, run=body["url"])
         return Response(error, status=status.HTTP_400_BAD_REQUEST)
-    if run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING) or run.task_id:
+    if run.is_running or run.task_id:
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
     return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
