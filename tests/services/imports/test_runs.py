@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from quizzes.models import Bank, ImportFile, ImportRun, Question
 from quizzes.services import imports
-from quizzes.services.imports import runs
+from quizzes.services.imports import runs, steps
 from tests.factories import BankFactory, UserFactory
 from tests.importers.test_native import bank_doc, question
 from tests.services.imports.conftest import file_of
@@ -174,7 +174,7 @@ def test_an_unexpected_error_in_the_task_fails_the_run_and_changes_nothing(
     def boom(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(runs, "plan_apply", boom)
+    monkeypatch.setattr(steps, "plan_apply", boom)
     with pytest.raises(RuntimeError):
         imports.import_run_execute(run_id=run.pk, now=now)
     run.refresh_from_db()
