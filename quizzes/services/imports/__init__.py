@@ -4,6 +4,8 @@ plan    what an import would change (reads only), with a field-by-field diff
 apply   the writes of a plan, in bulk, inside one transaction
 checks  what every parsed question must satisfy before anything is written
 runs    the flows from upload to outcome, recorded as ImportRun; the background task's body
+steps   the steps those flows share (target, plan and write, record, keep the file, queue)
+stored  the parsed file kept beside the upload
 """
 
 from quizzes.services.imports.apply import plan_apply
