@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import lru_cache
 from typing import Any
 
 from quizzes.importers.base import ParsedBank, ParsedQuestion, ParseLimits
@@ -42,7 +43,9 @@ class _Row:
             if cell[:1] == "'" and cell[1:2] in FORMULA_START:  # written so by our exporter
                 cell = cell[1:]
             self.columns[name] = index + 1
-            self.values[name] = ctx.text(cell, line=line, column=index + 1, what=f"column {name!r}")
+            if cell:
+                what = f"column {name!r}"
+                self.values[name] = ctx.text(cell, line=line, column=index + 1, what=what)
 
     def get(self, name: str) -> str:
         return self.values.get(name, "").strip()
@@ -60,12 +63,8 @@ class _Row:
         )
 
     def numbered(self, prefix: str) -> list[str]:
-        found = []
-        for name in self.header:
-            match = _NUMBERED_RE.match(name)
-            if match and match.group(1) == prefix:
-                found.append((int(match.group(2)), name))
-        return [self.get(name) for _, name in sorted(found) if self.get(name)]
+        names = _numbered_columns(tuple(self.header)).get(prefix, [])
+        return [value for value in (self.get(name) for name in names) if value]
 
     def flag(self, name: str) -> bool | None:
         value = self.get(name).lower()
@@ -74,6 +73,16 @@ class _Row:
         if value not in _FALSE:
             self.problem(name, "expected true or false")
         return False if name in self.values and value else None
+
+
+@lru_cache(maxsize=8)
+def _numbered_columns(header: tuple[str, ...]) -> dict[str, list[str]]:
+    """prefix -> its numbered columns in number order (`option_1`, `option_2`, ...)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name in header:
+        if match := _NUMBERED_RE.match(name):
+            found.setdefault(match.group(1), []).append((int(match.group(2)), name))
+    return {prefix: [name for _, name in sorted(items)] for prefix, items in found.items()}
 
 
 def _delimiter(first_line: str) -> str:
