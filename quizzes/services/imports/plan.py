@@ -1,9 +1,10 @@
 """What an import would change: a parsed file compared with its bank, question by question.
 
-Reads only (three queries, whatever the size of the bank). The plan is both the preview shown to
-the instructor (created, updated with a field-by-field diff, unchanged, retired) and the exact
-list of writes `apply.plan_apply` makes; its digest lets a confirmation check that the bank has
-not changed since the preview.
+Reads only: three queries, and two per batch of questions that may have changed (none for a
+file that changes nothing). The plan is both the preview shown to the instructor (created,
+updated with a field-by-field diff, unchanged, retired) and the exact list of writes
+`apply.plan_apply` makes; its digest lets a confirmation check that the bank has not changed
+since the preview.
 """
 
 from __future__ import annotations
@@ -266,7 +267,6 @@ def import_plan(
     plan = ImportPlan(slug=slug, bank=bank, parsed=parsed)
     existing_topics: dict[str, Topic] = {}
     existing: dict[str, Question] = {}
-    links: dict[int, list[str]] = {}
     if bank is not None:
         if bank_fields_from_file:
             for name in ("title", "description", "version"):
@@ -278,15 +278,13 @@ def import_plan(
         if bank.retired_at is not None:
             plan.bank_changes.append(Change("status", "retired", "active"))
         existing_topics = {t.slug: t for t in Topic.objects.filter(bank=bank)}
-        existing = {q.external_id: q for q in Question.objects.filter(bank=bank).order_by("id")}
-        slugs = {t.pk: s for s, t in existing_topics.items()}
-        through = Question.topics.through
-        for question_id, topic_id in (
-            through.objects.filter(question__bank=bank)
+        # Only what tells unchanged from changed; the changed ones are read whole below.
+        existing = {
+            q.external_id: q
+            for q in Question.objects.filter(bank=bank)
+            .only("id", "bank_id", "external_id", "content_hash", "retired_at")
             .order_by("id")
-            .values_list("question_id", "topic_id")
-        ):
-            links.setdefault(question_id, []).append(slugs[topic_id])
+        }
     plan.topic_ids = {s: t.pk for s, t in existing_topics.items()}
     parents = {t.pk: t.slug for t in existing_topics.values()}
 
@@ -305,6 +303,16 @@ def import_plan(
             plan.topics_updated.append((topic, pt, changes))
 
     hashes = plan.hashes = {pq.external_id: pq.content_hash() for pq in parsed.questions}
+    candidates = [
+        existing[pq.external_id]
+        for pq in parsed.questions
+        if pq.external_id in existing
+        and (
+            existing[pq.external_id].content_hash != hashes[pq.external_id]
+            or existing[pq.external_id].retired_at is not None
+        )
+    ]
+    whole, links = _read_whole(candidates, {t.pk: s for s, t in existing_topics.items()})
     for pq in parsed.questions:
         question = existing.get(pq.external_id)
         if question is None:
@@ -314,6 +322,7 @@ def import_plan(
         if question.content_hash == digest and question.retired_at is None:
             plan.unchanged.append(pq.external_id)
             continue
+        question = whole[question.pk]
         changes = _question_changes(question, links.get(question.pk, []), pq)
         if not changes:
             plan.unchanged.append(pq.external_id)
@@ -328,6 +337,27 @@ def import_plan(
         ]
     plan.digest = _digest(plan, existing, hashes)
     return plan
+
+
+def _read_whole(
+    questions: list[Question], slugs: dict[int, str]
+) -> tuple[dict[int, Question], dict[int, list[str]]]:
+    """The questions that may have changed, read whole, and their topics in link order: a
+    query per batch of them, none for a file that changes nothing."""
+    whole: dict[int, Question] = {}
+    links: dict[int, list[str]] = {}
+    through = Question.topics.through
+    ids = [q.pk for q in questions]
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        whole.update({q.pk: q for q in Question.objects.filter(pk__in=part)})
+        for question_id, topic_id in (
+            through.objects.filter(question_id__in=part)
+            .order_by("id")
+            .values_list("question_id", "topic_id")
+        ):
+            links.setdefault(question_id, []).append(slugs[topic_id])
+    return whole, links
 
 
 def _digest(plan: ImportPlan, existing: dict[str, Question], hashes: dict[str, str]) -> str:

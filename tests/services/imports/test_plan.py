@@ -115,3 +115,25 @@ def test_card_answers_use_texts_not_ids():
         "correct": "z",
     }
     assert card_answers("single_choice", one) == card_answers("single_choice", renamed)
+
+
+def test_planning_an_unchanged_file_costs_the_same_queries_whatever_its_size(now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.services.imports.test_apply import many
+
+    counts = []
+    for n in (10, 600):
+        doc = many(n)
+        doc["bank"]["slug"] = f"size-{n}"
+        services.bank_import(parsed=native.parse(json.dumps(doc)), user=None, now=now)
+        with CaptureQueriesContext(connection) as ctx:
+            plan = import_plan(
+                slug=f"size-{n}",
+                parsed=native.parse(json.dumps(doc)),
+                bank_fields_from_file=True,
+            )
+        assert plan.writes_nothing and len(plan.unchanged) == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] == 3
