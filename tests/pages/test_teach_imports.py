@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -224,3 +225,35 @@ def test_a_native_download_re_imports_as_unchanged(world, instructor_client):
     assert {q["id"] for q in document["questions"]} == {f"q-{k}" for k in world.questions}
     assert instructor_client.get(url("teach-export-file", fmt="docx")).status_code == 404
     assert client_for(world.learner).get(url("teach-export-file", fmt="native")).status_code == 404
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("kernel.apkg", "apkg"),
+        ("kernel.colpkg", "apkg"),
+        ("kernel.gift.txt", "gift"),
+        ("kernel.aiken.txt", "aiken"),
+        ("kernel.moodle.xml", "moodle_xml"),
+        ("excel.csv", "csv"),
+    ],
+)
+def test_every_format_is_previewed_and_applied_from_the_page(world, instructor_client, name, fmt):
+    response = instructor_client.post(
+        url("teach-import"),
+        {"file": upload((FIXTURES / name).read_bytes(), name), "skip_unsupported": "on"},
+    )
+    run = ImportRun.objects.latest("pk")
+    assert run.format == fmt and run.status == ImportRun.Status.PREVIEW, run.errors
+    assert bool(run.task_id) == (fmt == "apkg")  # an Anki package always goes to a task
+    page = instructor_client.get(response["Location"]).content.decode()
+    assert "Confirm import" in page and f'<dd class="ok-text">{run.created}</dd>' in page
+    instructor_client.post(
+        reverse("teach-import-confirm", kwargs={"pk": run.pk}), {"file_hash": run.file_hash}
+    )
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.APPLIED and run.created > 0
+    assert Question.objects.filter(bank=world.bank, retired_at__isnull=True).count() == run.created
