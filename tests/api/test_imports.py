@@ -160,3 +160,26 @@ def test_a_native_export_re_imports_as_unchanged(world, client_as):
 def test_an_unknown_export_format_is_a_404_and_learners_get_a_403(world, client_as):
     assert client_as("instructor").get("/api/v1/banks/kmod/exports/docx").status_code == 404
     assert client_as("learner").get("/api/v1/banks/kmod/exports/native").status_code == 403
+
+
+HOSTILE = {
+    "nested 100,000 deep": "[" * 100_000,
+    "duplicate keys": '{"format": "kmodquiz-bank", "format": "kmodquiz-bank"}',
+    "a NUL": json.dumps(bank_doc([question("n", "flashcard", prompt="a\x00b")])),
+    "a 5,000-character source": json.dumps(
+        bank_doc([question("s", "flashcard", source="s" * 5000)])
+    ),
+    "a 3 MB value": json.dumps(bank_doc([question("v", "flashcard", difficulty="x" * 3_000_000)])),
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_files_are_a_400_with_their_problems_never_a_500(world, client_as, text):
+    file = SimpleUploadedFile("kmod.json", text.encode())
+    response = upload(client_as("instructor"), file, format="native")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["error"]["code"] == "invalid_file"
+    assert len(response.content) < 5000  # no huge value repeated
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and len(json.dumps(run.errors)) < 2000
+    assert Question.objects.filter(bank=world.bank).count() == 3

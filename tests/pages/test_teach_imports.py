@@ -257,3 +257,12 @@ def test_every_format_is_previewed_and_applied_from_the_page(world, instructor_c
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED and run.created > 0
     assert Question.objects.filter(bank=world.bank, retired_at__isnull=True).count() == run.created
+
+
+def test_a_huge_value_is_never_repeated_on_the_page(world, instructor_client):
+    document = bank_export(world.bank)
+    document["questions"][0]["source"] = "s" * 3_000_000
+    response = instructor_client.post(url("teach-import"), {"file": upload(json.dumps(document))})
+    page = response.content.decode()
+    assert "is 3,000,000 characters long; at most 300" in page
+    assert "s" * 200 not in page and len(page) < 30_000
