@@ -13,6 +13,8 @@ import random
 from typing import Any
 
 from quizzes import grading
+from quizzes.cloze_html import Mode as ClozeMode
+from quizzes.cloze_html import cloze_to_html
 from quizzes.models import Card, Question, QuestionKind
 from quizzes.rendering import markdown_inline, markdown_to_html
 
@@ -78,7 +80,9 @@ def content(question: Question, *, rng: random.Random, deletion: str | None) -> 
                 blanks.setdefault(d.key, d.hint)
         return {
             "cloze": {
-                **markdown(shown),
+                "markdown": shown,
+                # The same pipeline as the study page: blanks are Markdown tokens, nh3 runs last.
+                "html": cloze_to_html(text, key=deletion, mode=ClozeMode.MASK),
                 "blanks": [{"key": key, "hint": hint} for key, hint in blanks.items()],
             }
         }
@@ -114,9 +118,11 @@ def solution_payload(question: Question, *, deletion: str | None = None) -> dict
     if question.kind == QuestionKind.FLASHCARD:
         solution["back"] = markdown(spec.get("back", ""))
     if question.kind == QuestionKind.CLOZE:
-        solution["text"] = markdown(
-            grading.render_cloze(spec.get("text", ""), hide=None, reveal=True)
-        )
+        text = spec.get("text", "")
+        solution["text"] = {
+            "markdown": grading.render_cloze(text, hide=None, reveal=True),
+            "html": cloze_to_html(text, key=deletion, mode=ClozeMode.REVEAL),
+        }
     return solution
 
 
