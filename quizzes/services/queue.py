@@ -135,7 +135,9 @@ def study_queue_next(
         assert found is not None  # cards are never deleted (PROTECT)
         card = found
     config = scheduler_config(ctx.profile)
-    previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
+    previews = scheduling.preview(
+        schedule_of(state), now=now, config=config, card_id=card.pk, learner_id=learner.pk
+    )
     item = QueueItem(
         card=card,
         state=state,

@@ -76,7 +76,9 @@ def answer_check(
     allowed = allowed_ratings(kind=question.kind, correct=verdict.correct)
     state = CardState.objects.filter(learner=learner, card=card).first()
     config = scheduler_config(learner_profile_get(learner=learner))
-    previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
+    previews = scheduling.preview(
+        schedule_of(state), now=now, config=config, card_id=card.pk, learner_id=learner.pk
+    )
     return CheckResult(
         card=card, verdict=verdict, allowed=allowed, previews={r: previews[r] for r in allowed}
     )
@@ -288,6 +290,7 @@ def _record_review(
             now=now,
             config=scheduler_config(profile),
             card_id=card.pk,
+            learner_id=learner.pk,
         )
         _restore(
             state,

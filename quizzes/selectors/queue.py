@@ -1,4 +1,4 @@
-"""Reads shared by the pages, the API and the CLI. No writes here."""
+"""The learner's day in one bank, read in one statement: counts and the next card of each queue."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Q
 
-from quizzes import conf, rawfetch, scheduling
+from quizzes import conf
 from quizzes.models import (
-    Bank,
     Card,
     CardState,
     CardStatus,
@@ -20,58 +18,8 @@ from quizzes.models import (
     LearnerProfile,
     Question,
     ReviewLog,
-    Topic,
 )
-
-
-def learner_profile_get(*, learner: AbstractBaseUser) -> LearnerProfile:
-    """The learner's profile, created with defaults on first use."""
-    try:
-        return learner.learner_profile  # type: ignore[attr-defined]
-    except LearnerProfile.DoesNotExist:
-        profile, _ = LearnerProfile.objects.get_or_create(user=learner)
-        return profile
-
-
-def scheduler_config(profile: LearnerProfile) -> scheduling.Config:
-    return scheduling.Config(
-        desired_retention=profile.desired_retention,
-        parameters=tuple(profile.fsrs_parameters or ()),
-        maximum_interval=conf.get("MAXIMUM_INTERVAL_DAYS"),
-        enable_fuzzing=conf.get("ENABLE_FUZZING"),
-    )
-
-
-def learner_day(*, profile: LearnerProfile, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) in UTC of the learner's current day."""
-    return scheduling.day_bounds(
-        now, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
-    )
-
-
-def schedule_of(state: CardState | None) -> scheduling.Schedule:
-    if state is None:
-        return scheduling.Schedule()
-    return scheduling.Schedule(
-        status=state.status,
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
-        reps=state.reps,
-        lapses=state.lapses,
-    )
-
-
-def topic_ids_with_descendants(*, bank: Bank, slugs: list[str]) -> list[int]:
-    """Ids of the named topics and every topic below them (by the slug path convention)."""
-    if not slugs:
-        return []
-    query = Q()
-    for slug in slugs:
-        query |= Q(slug=slug) | Q(slug__startswith=f"{slug}/")
-    return list(Topic.objects.filter(query, bank=bank).values_list("id", flat=True))
+from quizzes.selectors.learners import learner_day, learner_profile_get
 
 
 @dataclass(frozen=True)
@@ -330,63 +278,3 @@ def counts_after_review(
 
 def learn_ahead_limit(now: datetime) -> datetime:
     return now + timedelta(minutes=conf.get("LEARN_AHEAD_MINUTES"))
-
-
-# --- hot-path lookups (see quizzes/rawfetch.py for why these are hand-written) ---------------
-
-
-@lru_cache(maxsize=8)
-def _lookup_sql(name: str, vendor: str) -> str:
-    state, card, question = (
-        CardState._meta.db_table,
-        Card._meta.db_table,
-        Question._meta.db_table,
-    )
-    if name == "card":
-        return (
-            f"SELECT {rawfetch.columns(Card, 'c')}, {rawfetch.columns(Question, 'q')} FROM {card} c"
-            f" JOIN {question} q ON q.id = c.question_id WHERE c.id = %s"
-        )
-    if name == "state":
-        return (
-            f"SELECT {rawfetch.columns(CardState, 's')}, {rawfetch.columns(Card, 'c')},"
-            f" {rawfetch.columns(Question, 'q')} FROM {state} s JOIN {card} c ON c.id = s.card_id"
-            f" JOIN {question} q ON q.id = c.question_id WHERE s.id = %s"
-        )
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return (
-        f"SELECT {rawfetch.columns(CardState, 's')} FROM {state} s"
-        f" WHERE s.learner_id = %s AND s.card_id = %s{lock}"
-    )
-
-
-def card_with_question(*, card_id: int) -> Card | None:
-    """The card and its question (one indexed lookup), or None."""
-    got = rawfetch.fetch_one(_lookup_sql("card", connection.vendor), [card_id], [Card, Question])
-    if got is None:
-        return None
-    card, question = got
-    card.question = question
-    return card
-
-
-def state_with_card(*, state_id: int) -> CardState | None:
-    """A card state with its card and question loaded, or None."""
-    got = rawfetch.fetch_one(
-        _lookup_sql("state", connection.vendor), [state_id], [CardState, Card, Question]
-    )
-    if got is None:
-        return None
-    state, card, question = got
-    card.question = question
-    state.card = card
-    return state
-
-
-def state_locked(*, learner_id: int, card_id: int) -> CardState | None:
-    """The learner's state row of a card, locked for this transaction (FOR UPDATE where the
-    database has row locks; SQLite's IMMEDIATE transactions already serialise writers)."""
-    got = rawfetch.fetch_one(
-        _lookup_sql("lock", connection.vendor), [learner_id, card_id], [CardState]
-    )
-    return got[0] if got else None
