@@ -10,13 +10,20 @@ from quizzes.selectors.learners import (
     scheduler_config,
     topic_ids_with_descendants,
 )
-from quizzes.selectors.lookups import card_with_question, state_locked, state_with_card
+from quizzes.selectors.lookups import (
+    card_for_learner,
+    card_with_question,
+    open_attempt,
+    state_locked,
+    state_with_card,
+)
 from quizzes.selectors.queue import (
     DoneToday,
     QueueContext,
     QueueCounts,
     QueuedCard,
     QueueSnapshot,
+    SiblingRules,
     counts_after_review,
     learn_ahead_limit,
     queue_context,
@@ -29,11 +36,14 @@ __all__ = [
     "QueueCounts",
     "QueueSnapshot",
     "QueuedCard",
+    "SiblingRules",
+    "card_for_learner",
     "card_with_question",
     "counts_after_review",
     "learn_ahead_limit",
     "learner_day",
     "learner_profile_get",
+    "open_attempt",
     "queue_context",
     "queue_snapshot",
     "schedule_of",

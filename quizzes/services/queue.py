@@ -14,14 +14,18 @@ from django.core import signing
 
 from quizzes import conf, errors, scheduling
 from quizzes.models import (
+    Attempt,
     Bank,
     Card,
     CardState,
+    CardStatus,
     Enrollment,
 )
 from quizzes.selectors import (
     QueueCounts,
-    card_with_question,
+    card_for_learner,
+    learner_day,
+    learner_profile_get,
     queue_context,
     schedule_of,
     scheduler_config,
@@ -42,6 +46,9 @@ class QueueItem:
     queue: str  # "learning", "review" or "new"
     previews: dict[int, datetime]
     serve_token: str
+    # The learner's first answer at the card in this state, when already given: the card is
+    # shown answered, with that verdict, not as a fresh question.
+    attempt: Attempt | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ def study_queue_next(
     else:
         review_id = snap.review_id if ctx.counts.review else None
         if ctx.counts.new and snap.new_card_id and (review_id is None or _new_turn(ctx)):
-            card_id, state_id, queue = snap.new_card_id, snap.new_card_state_id, "new"
+            card_id, queue = snap.new_card_id, "new"
         elif review_id is not None:
             state_id, queue = review_id, "review"
         else:
@@ -125,27 +132,91 @@ def study_queue_next(
             next_due=snap.next_due,
             done_today=ctx.done.total,
         )
-    state: CardState | None = None
     if state_id is not None:
-        state = state_with_card(state_id=state_id)
-        assert state is not None  # read in this request's snapshot; states are never deleted
+        found = state_with_card(state_id=state_id)
+        assert found is not None  # read in this request's snapshot; states are never deleted
+        state, attempt = found
         card = state.card
     else:
-        found = card_with_question(card_id=card_id)
-        assert found is not None  # cards are never deleted (PROTECT)
-        card = found
-    config = scheduler_config(ctx.profile)
-    previews = scheduling.preview(
-        schedule_of(state), now=now, config=config, card_id=card.pk, learner_id=learner.pk
+        assert card_id is not None
+        got = card_for_learner(card_id=card_id, learner_id=learner.pk)
+        assert got is not None  # cards are never deleted (PROTECT)
+        card, state, attempt = got
+    item = _item(
+        learner=learner,
+        card=card,
+        state=state,
+        attempt=attempt,
+        queue=queue,
+        ctx_start=ctx.start,
+        profile=ctx.profile,
+        now=now,
     )
-    item = QueueItem(
+    return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end, done_today=ctx.done.total)
+
+
+def _item(
+    *,
+    learner: AbstractBaseUser,
+    card: Card,
+    state: CardState | None,
+    attempt: Attempt | None,
+    queue: str,
+    ctx_start: datetime,
+    profile: Any,
+    now: datetime,
+) -> QueueItem:
+    reps = state.reps if state else 0
+    if attempt is not None and not attempt.is_current_for(reps=reps, day_start=ctx_start):
+        attempt = None  # from another state or an earlier day: this is a fresh attempt
+    previews = scheduling.preview(
+        schedule_of(state),
+        now=now,
+        config=scheduler_config(profile),
+        card_id=card.pk,
+        learner_id=learner.pk,
+    )
+    return QueueItem(
         card=card,
         state=state,
         queue=queue,
         previews=previews,
         serve_token=serve_token_make(learner=learner, card=card, now=now),
+        attempt=attempt,
     )
-    return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end, done_today=ctx.done.total)
+
+
+def study_card(
+    *, learner: AbstractBaseUser, bank: Bank, card_id: int, now: datetime
+) -> QueueItem | None:
+    """One given card of the bank to study now (after an undo, or a check on another device),
+    as study_queue_next would serve it; None when it is not studiable (unknown, retired,
+    suspended, or in another bank)."""
+    got = card_for_learner(card_id=card_id, learner_id=learner.pk)
+    if got is None:
+        return None
+    card, state, attempt = got
+    if card.bank_id != bank.pk or card.retired_at is not None or (state and state.suspended):
+        return None
+    profile = learner_profile_get(learner=learner)
+    start, _end = learner_day(profile=profile, now=now)
+    return _item(
+        learner=learner,
+        card=card,
+        state=state,
+        attempt=attempt,
+        queue=queue_of(state),
+        ctx_start=start,
+        profile=profile,
+        now=now,
+    )
+
+
+def queue_of(state: CardState | None) -> str:
+    """The queue a card in this state is studied from: "new", "learning" or "review"."""
+    if state is None or state.status == CardStatus.NEW:
+        return "new"
+    return "review" if state.status == CardStatus.REVIEW else "learning"
 
 
 def _new_turn(ctx: Any) -> bool:

@@ -281,7 +281,7 @@ def card_action(request: HttpRequest, slug: str, card_id: int, action: str) -> H
         services.card_bury(learner=learner, card=card, now=now)
         note = "Card buried until tomorrow."
     else:  # "reset"
-        services.card_reset(learner=learner, card=card)
+        services.card_reset(learner=learner, card=card, now=now)
         note = "Card reset: it is new again."
     messages.info(request, note)
     if request.POST.get("next") == "info":

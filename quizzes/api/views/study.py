@@ -323,7 +323,7 @@ class CardActionView(APIView):
         elif self.action_name == "bury":
             services.card_bury(learner=request.user, card=card, now=clock.now())
         else:
-            services.card_reset(learner=request.user, card=card)
+            services.card_reset(learner=request.user, card=card, now=clock.now())
         return Response(card_detail_json(request, card))
 
 
