@@ -9,7 +9,7 @@ on a typed answer; the review then allows Hard, Good or Easy and is marked overr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -124,6 +124,8 @@ class CheckResult:
     repeated: bool = False  # an earlier check's verdict, not this answer's
     overridden: bool = False
     override_allowed: bool = False
+    # When "I was right" is on offer: where Hard, Good and Easy would then schedule the card.
+    override_previews: dict[int, datetime] = field(default_factory=dict)
 
 
 def check_result(
@@ -132,6 +134,9 @@ def check_result(
     """What a front end shows for an open attempt: its verdict, answer and allowed ratings."""
     kind = card.question.kind
     allowed = allowed_ratings(kind=kind, correct=attempt.correct, overridden=attempt.overridden)
+    can_override = override_allowed(
+        kind=kind, correct=attempt.correct, overridden=attempt.overridden
+    )
     return CheckResult(
         card=card,
         verdict=verdict_of(attempt, card),
@@ -141,9 +146,8 @@ def check_result(
         attempted_at=attempt.attempted_at,
         repeated=repeated,
         overridden=attempt.overridden,
-        override_allowed=override_allowed(
-            kind=kind, correct=attempt.correct, overridden=attempt.overridden
-        ),
+        override_allowed=can_override,
+        override_previews={r: previews[r] for r in PASSING_RATINGS} if can_override else {},
     )
 
 

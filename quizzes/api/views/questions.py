@@ -36,7 +36,7 @@ from quizzes.api.views.base import (
     validated,
     visible_banks,
 )
-from quizzes.models import Bank, Card, Question, QuestionReport, ReviewLog, Topic
+from quizzes.models import Attempt, Bank, Card, Question, QuestionReport, ReviewLog, Topic
 from quizzes.services import authoring
 
 CARD_NOT_IN_QUESTION = "No card with this id in this question."
@@ -46,9 +46,11 @@ CARD_NOT_IN_QUESTION = "No card with this id in this question."
 
 
 def _questions(request: Request, *, instructor: bool) -> QuerySet[Question]:
-    answered = ReviewLog.objects.filter(
+    reviewed = ReviewLog.objects.filter(
         learner=request.user, card__question=OuterRef("pk"), undone_at__isnull=True
     )
+    # A checked answer showed the solution too (the first verdict sticks, see services.attempts).
+    checked = Attempt.objects.filter(learner=request.user, question=OuterRef("pk"))
     questions = (
         Question.objects.select_related("bank")
         .prefetch_related(
@@ -58,7 +60,7 @@ def _questions(request: Request, *, instructor: bool) -> QuerySet[Question]:
                 queryset=Card.objects.filter(retired_at__isnull=True).only("id", "question"),
             ),
         )
-        .annotate(answered=Exists(answered))
+        .annotate(answered=Exists(reviewed) | Exists(checked))
     )
     return questions if instructor else questions.filter(retired_at__isnull=True)
 
