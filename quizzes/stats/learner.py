@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Count,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce, Concat
 
 from quizzes import scheduling
 from quizzes.models import (
@@ -167,6 +173,22 @@ def retention(
     return Retention(reviews=counts["reviews"], passed=counts["passed"])
 
 
+def _in_subtree(topics: str) -> Q:
+    """Rows whose `topics` relation holds the outer topic or a topic below it (the slug path
+    convention of topic_ids_with_descendants: "commands/modprobe" is below "commands")."""
+    return Q(**{f"{topics}__slug": OuterRef("slug")}) | Q(
+        **{f"{topics}__slug__startswith": Concat(OuterRef("slug"), Value("/"))}
+    )
+
+
+def _distinct(queryset: QuerySet[Any], field: str) -> Any:
+    """A correlated COUNT(DISTINCT field) subquery (0 when there are no rows)."""
+    counted = (
+        queryset.order_by().values("bank_id").annotate(n=Count(field, distinct=True)).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def topic_mastery(
     *,
     learner: AbstractBaseUser,
@@ -174,37 +196,36 @@ def topic_mastery(
     config: scheduling.Config,
     bank_ids: Sequence[int],
 ) -> list[TopicMastery]:
-    """Per topic of the given banks: active cards, and how many the learner has mastered."""
-    totals = dict(
-        Card.objects.filter(bank_id__in=bank_ids, retired_at__isnull=True)
-        .filter(question__topics__isnull=False)
-        .values("question__topics")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("question__topics", "n")
+    """Per topic of the given banks: active cards, and how many the learner has mastered.
+
+    A topic rolls up its subtopics: it counts every card of its subtree once, so a parent cannot
+    show 100% while a child shows less.
+    """
+    cards = Card.objects.filter(bank_id=OuterRef("bank_id"), retired_at__isnull=True).filter(
+        _in_subtree("question__topics")
     )
     states = with_days_since_review(
         CardState.objects.filter(
-            learner=learner, bank_id__in=bank_ids, retired=False, card__retired_at__isnull=True
+            learner=learner,
+            bank_id=OuterRef("bank_id"),
+            retired=False,
+            card__retired_at__isnull=True,
         ),
         now=now,
     )
-    mastered = dict(
-        states.filter(mastered_q(config=config))
-        .filter(card__question__topics__isnull=False)
-        .values("card__question__topics")
-        .annotate(n=Count("card_id", distinct=True))
-        .values_list("card__question__topics", "n")
+    mastered = states.filter(mastered_q(config=config)).filter(
+        _in_subtree("card__question__topics")
     )
-    topics = Topic.objects.filter(bank_id__in=bank_ids).order_by("bank__slug", "slug")
+    topics = (
+        Topic.objects.filter(bank_id__in=bank_ids)
+        .annotate(n_cards=_distinct(cards, "id"), n_mastered=_distinct(mastered, "card_id"))
+        .order_by("bank__slug", "slug")
+    )
     return [
-        TopicMastery(
-            bank=bank_slug,
-            topic=slug,
-            title=title,
-            cards=totals.get(pk, 0),
-            mastered=mastered.get(pk, 0),
+        TopicMastery(bank=bank_slug, topic=slug, title=title, cards=total, mastered=done)
+        for bank_slug, slug, title, total, done in topics.values_list(
+            "bank__slug", "slug", "title", "n_cards", "n_mastered"
         )
-        for pk, bank_slug, slug, title in topics.values_list("pk", "bank__slug", "slug", "title")
     ]
 
 
