@@ -17,6 +17,7 @@ from quizzes.cloze_html import Mode as ClozeMode
 from quizzes.cloze_html import cloze_to_html
 from quizzes.models import Card, Question, QuestionKind
 from quizzes.rendering import markdown_inline, markdown_to_html
+from quizzes.selectors import QuestionAttempts
 
 # What the answer payload of each kind looks like (docs/formats.md).
 ANSWER_FORMATS = {
@@ -134,9 +135,10 @@ def question_payload(
     answered: bool,
     topics: list[str],
     cards: list[int],
+    statistics: QuestionAttempts | None = None,
 ) -> dict[str, Any]:
     """A question for reading (not studying): the answer only for instructors, or for a learner
-    who has already answered one of its cards."""
+    who has already answered one of its cards; instructors also get its `statistics`."""
     rng = seeded_random(viewer_id, "question", question.pk)
     payload: dict[str, Any] = {
         "id": question.pk,
@@ -158,4 +160,5 @@ def question_payload(
         payload["spec"] = question.spec
         payload["retired_at"] = question.retired_at
         payload["updated_at"] = question.updated_at
+        payload["statistics"] = (statistics or QuestionAttempts()).to_json()
     return payload

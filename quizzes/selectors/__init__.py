@@ -3,6 +3,11 @@
 One module per concern; this package re-exports them so `from quizzes.selectors import X` works.
 """
 
+from quizzes.selectors.attempts import (
+    QuestionAttempts,
+    overrides_of_question,
+    question_attempts,
+)
 from quizzes.selectors.learners import (
     learner_day,
     learner_profile_get,
@@ -32,6 +37,7 @@ from quizzes.selectors.queue import (
 
 __all__ = [
     "DoneToday",
+    "QuestionAttempts",
     "QueueContext",
     "QueueCounts",
     "QueueSnapshot",
@@ -44,7 +50,9 @@ __all__ = [
     "learner_day",
     "learner_profile_get",
     "open_attempt",
+    "overrides_of_question",
     "queue_context",
+    "question_attempts",
     "queue_snapshot",
     "schedule_of",
     "scheduler_config",

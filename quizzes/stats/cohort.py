@@ -47,6 +47,7 @@ def bank_cohort_progress(*, bank: Bank, now: datetime, days: int = 30) -> QueryS
             reviews_recent=_count(logs.filter(reviewed_at__gte=since)),
             graded=_count(logs.filter(correct__isnull=False)),
             correct=_count(logs.filter(correct=True)),
+            overridden=_count(logs.filter(overridden=True)),
             review_reviews=_count(logs.filter(status_before=CardStatus.REVIEW)),
             review_passed=_count(
                 logs.filter(status_before=CardStatus.REVIEW).exclude(rating=Rating.AGAIN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,16 @@ def markdown_line(text: str | None) -> SafeString:
 def markdown_text(text: str | None) -> str:
     """Markdown as plain text (autoescaped by the template like any string)."""
     return markdown_plain(text or "")
+
+
+@register.filter
+def answer_text(answer: Any) -> str:
+    """An answer payload as plain text: a typed answer as typed, a cloze's blanks by key."""
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, dict):
+        return "; ".join(f"{key}: {value}" for key, value in answer.items())
+    return json.dumps(answer, ensure_ascii=False)
 
 
 @register.filter

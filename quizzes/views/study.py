@@ -98,13 +98,16 @@ def _summary(*, learner: Any, bank: Bank, since: datetime, now: datetime) -> dic
         cards=Count("id"),
         graded=Count("id", filter=Q(correct__isnull=False)),
         right=Count("id", filter=Q(correct=True)),
+        overridden=Count("id", filter=Q(overridden=True)),
         again=Count("id", filter=Q(rating=Rating.AGAIN)),
         ms=Sum("elapsed_ms"),
     )
-    graded = totals["graded"]
+    # Overridden answers ("I was right") are counted apart: neither right nor wrong.
+    judged = totals["graded"] - totals["overridden"]
     return {
         "cards": totals["cards"],
-        "accuracy": round(100 * totals["right"] / graded) if graded else None,
+        "accuracy": round(100 * totals["right"] / judged) if judged else None,
+        "overridden": totals["overridden"],
         "again": totals["again"],
         "minutes": round((totals["ms"] or 0) / 60000, 1),
     }

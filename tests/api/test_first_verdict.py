@@ -159,3 +159,26 @@ def test_a_cloze_written_through_the_api_renders_without_the_reported_handler(no
                 attrs,
             )
     assert answered["expected"]["c1"].startswith("x")  # the answer is text in the JSON only
+
+
+def test_instructors_see_overrides_in_the_questions_statistics(now):
+    from tests.api.conftest import token_client as client_of
+
+    teacher = UserFactory(username="teacher")
+    bank = BankFactory(slug="stats", owner=teacher)
+    learner = UserFactory(username="learner")
+    EnrollmentFactory(learner=learner, bank=bank)
+    question = QuestionFactory(bank=bank, kind="short_answer")
+    card = card_of(question)
+    as_learner = client_of(learner, now=now)
+    review(as_learner, card, "the grader's gap", key="g1", override=True)
+    body = client_of(teacher, now=now).get(f"/api/v1/questions/{question.pk}").json()
+    statistics = body["statistics"]
+    assert statistics["overrides"]["count"] == 1
+    assert statistics["overrides"]["answers"][0]["answer"] == "the grader's gap"
+    assert (statistics["attempts"], statistics["graded"], statistics["correct"]) == (1, 1, 0)
+    assert statistics["accuracy"] is None  # the only answer was overridden: counted apart
+    listed = client_of(teacher, now=now).get("/api/v1/banks/stats/questions").json()
+    assert listed["results"][0]["statistics"]["overrides"]["count"] == 1
+    learners_view = as_learner.get(f"/api/v1/questions/{question.pk}").json()
+    assert "statistics" not in learners_view

@@ -117,7 +117,10 @@ class CohortRowSerializer(serializers.ModelSerializer):
     enrolled_at = serializers.DateTimeField(source="created_at")
     reviews = serializers.IntegerField()
     reviews_recent = serializers.IntegerField(help_text="In the last `days` days (default 30).")
-    accuracy = serializers.SerializerMethodField(help_text="Share of graded answers right.")
+    accuracy = serializers.SerializerMethodField(
+        help_text="Share of graded answers right, overridden ones counted apart."
+    )
+    overridden = serializers.IntegerField(help_text='Wrong verdicts overridden ("I was right").')
     retention = serializers.SerializerMethodField()
     cards_total = serializers.SerializerMethodField()
     cards_started = serializers.IntegerField()
@@ -133,6 +136,7 @@ class CohortRowSerializer(serializers.ModelSerializer):
             "reviews",
             "reviews_recent",
             "accuracy",
+            "overridden",
             "retention",
             "cards_total",
             "cards_started",
@@ -143,7 +147,8 @@ class CohortRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_accuracy(self, row: Any) -> float | None:
-        return row.correct / row.graded if row.graded else None
+        judged = row.graded - row.overridden
+        return row.correct / judged if judged else None
 
     def get_retention(self, row: Any) -> float | None:
         return row.review_passed / row.review_reviews if row.review_reviews else None

@@ -227,7 +227,7 @@ def review_json(result: services.ReviewResult) -> dict[str, Any]:
     "check's, whatever `answer` is sent now; without one, this answer's, recorded as the first "
     "attempt even when the rating is refused. `rating` is optional for graded kinds (a wrong "
     "answer is Again, a right one Good unless you choose Hard or Easy) and required for "
-    "flashcards. `override: true` says \"I was right\" about a wrong verdict on a short-answer, "
+    'flashcards. `override: true` says "I was right" about a wrong verdict on a short-answer, '
     "shell-command or cloze card: Hard, Good or Easy are then allowed and the review is marked "
     "`overridden`. A repeated key with the same body answers as the first time (with "
     "`Idempotent-Replayed: true`).",
