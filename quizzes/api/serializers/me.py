@@ -24,6 +24,12 @@ class ProfileSerializer(serializers.ModelSerializer):
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
+    bury_new_siblings = serializers.BooleanField(
+        help_text="A cloze's other new cards wait for the next day once one was studied today."
+    )
+    bury_review_siblings = serializers.BooleanField(
+        help_text="Likewise its other cards due for review today."
+    )
 
     def validate_timezone(self, value: str) -> str:
         if not accounts.timezone_is_valid(value):
@@ -38,6 +44,8 @@ class ProfileSerializer(serializers.ModelSerializer):
             "new_per_day",
             "reviews_per_day",
             "desired_retention",
+            "bury_new_siblings",
+            "bury_review_siblings",
         ]
 
 
