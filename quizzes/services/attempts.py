@@ -9,7 +9,7 @@ on a typed answer; the review then allows Hard, Good or Easy and is marked overr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +17,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from quizzes import errors, grading, scheduling
+from quizzes import errors, grading
 from quizzes.models import Attempt, Card, QuestionKind, Rating, ReviewLog
 from quizzes.selectors import (
-    card_for_learner,
-    learner_day,
-    learner_profile_get,
     open_attempt,
-    schedule_of,
-    scheduler_config,
 )
-from quizzes.services.queue import elapsed_ms_from_token
+from quizzes.services.queue import LearnerCard, elapsed_ms_from_token, learner_card_get
 from quizzes.services.states import enrollment_for_card
 
 # Typed answers, where a grader can miss a right answer the learner can vouch for.
@@ -167,17 +162,13 @@ def answer_check(
     enrollment_for_card(learner=learner, card=card)
     question = card.question
     verdict = grading.grade(question.kind, question.spec, answer, deletion=card.deletion or None)
-    found = card_for_learner(card_id=card.pk, learner_id=learner.pk)
-    state, attempt = (found[1], found[2]) if found else (None, None)
-    profile = learner_profile_get(learner=learner)
-    day_start, _end = learner_day(profile=profile, now=now)
-    reps = state.reps if state else 0
-    repeated = attempt is not None and attempt.is_current_for(reps=reps, day_start=day_start)
-    if attempt is None or not repeated:
+    seen = _seen(learner=learner, card=card, now=now)
+    attempt, repeated = seen.attempt, True
+    if attempt is None:
         first = new_attempt(
             learner=learner,
             card=card,
-            reps=reps,
+            reps=seen.reps,
             answer=answer,
             verdict=verdict,
             now=now,
@@ -185,28 +176,25 @@ def answer_check(
                 token=serve_token, learner=learner, card=card, now=now
             ),
         )
-        attempt, mine = attempt_open(attempt=first, stale=attempt, now=now)
+        attempt, mine = attempt_open(attempt=first, stale=seen.stale, now=now)
         repeated = not mine
-    previews = scheduling.preview(
-        schedule_of(state),
-        now=now,
-        config=scheduler_config(profile),
-        card_id=card.pk,
-        learner_id=learner.pk,
-    )
+    previews = seen.previews(learner=learner, now=now)
     return check_result(card=card, attempt=attempt, previews=previews, repeated=repeated)
+
+
+def _seen(*, learner: AbstractBaseUser, card: Card, now: datetime) -> LearnerCard:
+    seen = learner_card_get(learner=learner, card_id=card.pk, now=now)
+    assert seen is not None  # the card exists: its enrolment was just checked
+    return replace(seen, card=card)
 
 
 def attempt_override(*, learner: AbstractBaseUser, card: Card, now: datetime) -> CheckResult:
     """ "I was right": the learner overrules the wrong verdict of their typed answer. The review
     then allows Hard, Good or Easy, and both the attempt and the review are marked overridden."""
     enrollment_for_card(learner=learner, card=card)
-    found = card_for_learner(card_id=card.pk, learner_id=learner.pk)
-    state, attempt = (found[1], found[2]) if found else (None, None)
-    profile = learner_profile_get(learner=learner)
-    day_start, _end = learner_day(profile=profile, now=now)
-    reps = state.reps if state else 0
-    if attempt is None or not attempt.is_current_for(reps=reps, day_start=day_start):
+    seen = _seen(learner=learner, card=card, now=now)
+    attempt = seen.attempt
+    if attempt is None:
         raise ValidationError(errors.NOTHING_TO_OVERRIDE, code="nothing_to_override")
     kind = card.question.kind
     if not attempt.overridden:
@@ -214,13 +202,7 @@ def attempt_override(*, learner: AbstractBaseUser, card: Card, now: datetime) ->
             raise ValidationError(errors.OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
         Attempt.objects.filter(pk=attempt.pk, closed_at__isnull=True).update(overridden=True)
         attempt.overridden = True
-    previews = scheduling.preview(
-        schedule_of(state),
-        now=now,
-        config=scheduler_config(profile),
-        card_id=card.pk,
-        learner_id=learner.pk,
-    )
+    previews = seen.previews(learner=learner, now=now)
     return check_result(card=card, attempt=attempt, previews=previews, repeated=True)
 
 

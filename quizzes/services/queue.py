@@ -20,6 +20,7 @@ from quizzes.models import (
     CardState,
     CardStatus,
     Enrollment,
+    LearnerProfile,
 )
 from quizzes.selectors import (
     QueueCounts,
@@ -142,47 +143,77 @@ def study_queue_next(
         got = card_for_learner(card_id=card_id, learner_id=learner.pk)
         assert got is not None  # cards are never deleted (PROTECT)
         card, state, attempt = got
-    item = _item(
-        learner=learner,
-        card=card,
-        state=state,
-        attempt=attempt,
-        queue=queue,
-        ctx_start=ctx.start,
-        profile=ctx.profile,
-        now=now,
+    seen = learner_card(
+        card=card, state=state, attempt=attempt, profile=ctx.profile, day_start=ctx.start
     )
+    item = _item(learner=learner, seen=seen, queue=queue, now=now)
     return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end, done_today=ctx.done.total)
 
 
-def _item(
+@dataclass(frozen=True)
+class LearnerCard:
+    """A card as it stands for one learner: their state of it, and their open attempt at it —
+    `attempt` when it is current (this state, this learner day), `stale` when it is not."""
+
+    card: Card
+    state: CardState | None
+    attempt: Attempt | None
+    stale: Attempt | None
+    profile: LearnerProfile
+
+    @property
+    def reps(self) -> int:
+        return self.state.reps if self.state else 0
+
+    def previews(self, *, learner: AbstractBaseUser, now: datetime) -> dict[int, datetime]:
+        """When each rating would schedule the card (exactly as the review will)."""
+        return scheduling.preview(
+            schedule_of(self.state),
+            now=now,
+            config=scheduler_config(self.profile),
+            card_id=self.card.pk,
+            learner_id=learner.pk,
+        )
+
+
+def learner_card(
     *,
-    learner: AbstractBaseUser,
     card: Card,
     state: CardState | None,
     attempt: Attempt | None,
-    queue: str,
-    ctx_start: datetime,
-    profile: Any,
-    now: datetime,
-) -> QueueItem:
+    profile: LearnerProfile,
+    day_start: datetime,
+) -> LearnerCard:
     reps = state.reps if state else 0
-    if attempt is not None and not attempt.is_current_for(reps=reps, day_start=ctx_start):
-        attempt = None  # from another state or an earlier day: this is a fresh attempt
-    previews = scheduling.preview(
-        schedule_of(state),
-        now=now,
-        config=scheduler_config(profile),
-        card_id=card.pk,
-        learner_id=learner.pk,
+    if attempt is not None and not attempt.is_current_for(reps=reps, day_start=day_start):
+        # From another state or an earlier day: the next answer is a fresh first attempt.
+        return LearnerCard(card=card, state=state, attempt=None, stale=attempt, profile=profile)
+    return LearnerCard(card=card, state=state, attempt=attempt, stale=None, profile=profile)
+
+
+def learner_card_get(
+    *, learner: AbstractBaseUser, card_id: int, now: datetime
+) -> LearnerCard | None:
+    """A card as it stands for the learner now (one lookup, the profile aside); None if no card."""
+    found = card_for_learner(card_id=card_id, learner_id=learner.pk)
+    if found is None:
+        return None
+    card, state, attempt = found
+    profile = learner_profile_get(learner=learner)
+    day_start, _end = learner_day(profile=profile, now=now)
+    return learner_card(
+        card=card, state=state, attempt=attempt, profile=profile, day_start=day_start
     )
+
+
+def _item(*, learner: AbstractBaseUser, seen: LearnerCard, queue: str, now: datetime) -> QueueItem:
     return QueueItem(
-        card=card,
-        state=state,
+        card=seen.card,
+        state=seen.state,
         queue=queue,
-        previews=previews,
-        serve_token=serve_token_make(learner=learner, card=card, now=now),
-        attempt=attempt,
+        previews=seen.previews(learner=learner, now=now),
+        serve_token=serve_token_make(learner=learner, card=seen.card, now=now),
+        attempt=seen.attempt,
     )
 
 
@@ -192,24 +223,13 @@ def study_card(
     """One given card of the bank to study now (after an undo, or a check on another device),
     as study_queue_next would serve it; None when it is not studiable (unknown, retired,
     suspended, or in another bank)."""
-    got = card_for_learner(card_id=card_id, learner_id=learner.pk)
-    if got is None:
+    seen = learner_card_get(learner=learner, card_id=card_id, now=now)
+    if seen is None:
         return None
-    card, state, attempt = got
+    card, state = seen.card, seen.state
     if card.bank_id != bank.pk or card.retired_at is not None or (state and state.suspended):
         return None
-    profile = learner_profile_get(learner=learner)
-    start, _end = learner_day(profile=profile, now=now)
-    return _item(
-        learner=learner,
-        card=card,
-        state=state,
-        attempt=attempt,
-        queue=queue_of(state),
-        ctx_start=start,
-        profile=profile,
-        now=now,
-    )
+    return _item(learner=learner, seen=seen, queue=queue_of(state), now=now)
 
 
 def queue_of(state: CardState | None) -> str:

@@ -9,29 +9,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from quizzes import errors, services
-from quizzes.models import Attempt, CardState, LearnerProfile, Rating, ReviewLog
+from quizzes.models import Attempt, CardState, Rating, ReviewLog
 from tests.factories import (
-    EnrollmentFactory,
     QuestionFactory,
-    UserFactory,
     card_of,
     right_answer,
     wrong_answer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner():
-    user = UserFactory()
-    LearnerProfile.objects.create(user=user, timezone="UTC", day_start_hour=4)
-    return user
-
-
-@pytest.fixture
-def bank(learner):
-    return EnrollmentFactory(learner=learner).bank
 
 
 def check(learner, card, now, *, right):

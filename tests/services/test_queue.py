@@ -10,21 +10,9 @@ import pytest
 
 from quizzes import selectors, services
 from quizzes.models import CardState, CardStatus, LearnerProfile, Rating
-from tests.factories import EnrollmentFactory, QuestionFactory, UserFactory, card_of
+from tests.factories import QuestionFactory, card_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner():
-    user = UserFactory()
-    LearnerProfile.objects.create(user=user, timezone="UTC", day_start_hour=4)
-    return user
-
-
-@pytest.fixture
-def bank(learner):
-    return EnrollmentFactory(learner=learner).bank
 
 
 def study(learner, card, now, rating=Rating.GOOD):

@@ -22,19 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner():
-    user = UserFactory()
-    LearnerProfile.objects.create(user=user, timezone="UTC", day_start_hour=4)
-    return user
-
-
-@pytest.fixture
-def bank(learner):
-    enrollment = EnrollmentFactory(learner=learner)
-    return enrollment.bank
-
-
 def answer(learner, card, now, *, right=True, rating=None, key=None):
     q = card.question
     payload = right_answer(q, card.deletion) if right else wrong_answer(q, card.deletion)

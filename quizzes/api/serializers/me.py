@@ -75,6 +75,7 @@ class ReviewLogSerializer(serializers.ModelSerializer):
             "due_after",
             "interval_seconds",
             "undone_at",
+            "overridden",
         ]
         read_only_fields = fields
 

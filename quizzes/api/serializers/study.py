@@ -168,6 +168,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
             "due_after",
             "interval_seconds",
             "undone_at",
+            "overridden",
         ]
         read_only_fields = fields
 
