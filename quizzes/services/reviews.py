@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from quizzes import conf, errors, grading, scheduling
+from quizzes import conf, errors, grading, scheduling, signals
 from quizzes.models import (
     Attempt,
     Card,
@@ -253,6 +253,14 @@ def _record_review(
             )
     if refused is not None:
         raise refused
+    signals.review_recorded.send(
+        ReviewLog,
+        learner=learner,
+        bank_id=card.bank_id,
+        card_id=card.pk,
+        log_id=result.log_id,
+        reviewed_at=now,
+    )
     return result
 
 

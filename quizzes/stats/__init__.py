@@ -9,7 +9,7 @@ Definitions (shared by the API and the progress page):
   learner's desired retention.
 """
 
-from quizzes.stats.cohort import bank_cohort_progress
+from quizzes.stats.cohort import bank_cohort_progress, cohort_progress
 from quizzes.stats.expressions import (
     DaysSince,
     LearnerDate,
@@ -20,12 +20,14 @@ from quizzes.stats.expressions import (
 from quizzes.stats.learner import (
     MAX_DAYS,
     DayCount,
+    Mastery,
     Progress,
     Retention,
     TopicMastery,
     due_forecast,
     learner_progress,
     learner_today,
+    mastery,
     retention,
     reviews_per_day,
     streak,
@@ -37,15 +39,18 @@ __all__ = [
     "DayCount",
     "DaysSince",
     "LearnerDate",
+    "Mastery",
     "Progress",
     "Retention",
     "TopicMastery",
     "bank_cohort_progress",
+    "cohort_progress",
     "days_until_retention",
     "due_forecast",
     "learner_progress",
     "learner_today",
     "mastered_q",
+    "mastery",
     "retention",
     "reviews_per_day",
     "streak",

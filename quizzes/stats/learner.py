@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Concat
 
 from quizzes import scheduling
 from quizzes.models import (
+    Bank,
     Card,
     CardState,
     CardStatus,
@@ -286,4 +287,34 @@ def learner_progress(
             learner=learner, profile=profile, now=now, days=forecast_days, bank_ids=bank_ids
         ),
         desired_retention=profile.desired_retention,
+    )
+
+
+@dataclass(frozen=True)
+class Mastery:
+    cards: int
+    mastered: int
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+def mastery(
+    *, learner: AbstractBaseUser, bank: Bank, now: datetime, topic_ids: Sequence[int] = ()
+) -> Mastery:
+    """The learner's mastery of a bank, or of some of its topics: of its active cards (of those
+    topics), how many have a retrievability now at least the learner's desired retention, the
+    same rule as topic_mastery (two queries)."""
+    config = scheduler_config(learner_profile_get(learner=learner))
+    cards = Card.objects.filter(bank=bank, retired_at__isnull=True)
+    if topic_ids:
+        cards = cards.filter(question__topics__in=topic_ids)
+    states = with_days_since_review(
+        CardState.objects.filter(learner=learner, bank=bank, retired=False, card__in=cards),
+        now=now,
+    ).filter(mastered_q(config=config))
+    return Mastery(
+        cards=cards.values("pk").distinct().count(),
+        mastered=states.values("card_id").distinct().count(),
     )
