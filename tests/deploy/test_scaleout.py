@@ -1,0 +1,173 @@
+"""Two app nodes on one PostgreSQL and one Redis agree with each other, as in production.
+
+Starts, on loopback: a PostgreSQL cluster, a Redis, two gunicorn nodes (two sync workers each)
+configured as docker-compose.yml configures them (DEBUG off, CACHE_URL and the RQ task queue on
+Redis, cached sessions) and the RQ task worker. Skipped when PostgreSQL or redis-server is
+absent; CI (KMODQUIZ_REQUIRE_SCALEOUT) fails on that skip.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import redis
+
+from tests.deploy import servers
+from tests.deploy.seed import run_seed
+
+pytestmark = pytest.mark.scaleout
+
+USER_RATE = 10  # requests a minute per user, counted across both nodes
+
+
+@dataclass
+class Cluster:
+    nodes: list[servers.Gunicorn]
+    redis_url: str
+    seeded: dict[str, Any]
+
+    def token(self, learner: int) -> dict[str, str]:
+        return {"Authorization": f"Token {self.seeded['learners'][learner]['token']}"}
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    with (
+        servers.workdir("kmodquiz-scaleout-") as root,
+        ThreadPoolExecutor(max_workers=1) as background,
+    ):
+        # Static files are collected as in production (whitenoise serves them with DEBUG off),
+        # while PostgreSQL starts and migrates.
+        static = root / "static"
+        collected = background.submit(
+            servers.manage,
+            servers.app_env(f"sqlite:///{root / 'unused.sqlite3'}", STATIC_ROOT=str(static)),
+            "collectstatic",
+            "--noinput",
+            "-v",
+            "0",
+        )
+        with servers.postgres_server(root) as postgres, servers.redis_server(root) as redis_url:
+            env = servers.app_env(
+                postgres.createdb("kmodquiz"),
+                CACHE_URL=f"{redis_url}/0",
+                TASKS_BACKEND="rq",
+                TASKS_REDIS_URL=f"{redis_url}/1",
+                SESSION_ENGINE="cached_db",
+                STATIC_ROOT=str(static),
+                KMODQUIZ_API_USER_RATE=f"{USER_RATE}/min",
+            )
+            servers.manage(env, "migrate", "--noinput", "-v", "0")
+            seeded = run_seed(env, questions=12, learners=3, flashcards=True)
+            collected.result()
+            with (
+                servers.gunicorn_nodes(env, count=2, workers=2) as nodes,
+                servers.rq_worker(env, root / "worker.log"),
+            ):
+                yield Cluster(nodes=nodes, redis_url=redis_url, seeded=seeded)
+
+
+def test_a_throttle_counts_the_requests_of_both_nodes(cluster):
+    a, b = cluster.nodes
+    headers = cluster.token(0)
+    statuses = [
+        servers.request(node.port, "GET", "/api/v1/ping", headers=headers).status
+        for node in (a, b) * (USER_RATE // 2)
+    ]
+    assert statuses == [HTTPStatus.OK] * USER_RATE
+    # Each node has seen only half the limit, yet both refuse the next request.
+    for node in (a, b):
+        refused = servers.request(node.port, "GET", "/api/v1/ping", headers=headers)
+        assert refused.status == HTTPStatus.TOO_MANY_REQUESTS
+        assert refused.json()["error"]["code"] == "throttled"
+    # The counter is one entry in Redis, not one per process.
+    user_id = cluster.seeded["learners"][0]["id"]
+    keys = redis.Redis.from_url(f"{cluster.redis_url}/0").keys(f"*throttle_user_{user_id}")
+    assert len(keys) == 1
+
+
+def test_a_review_recorded_through_one_node_is_seen_by_the_other_at_once(cluster):
+    a, b = cluster.nodes
+    headers = cluster.token(1)
+    bank = cluster.seeded["bank"]
+    served = servers.request(a.port, "GET", f"/api/v1/banks/{bank}/study/next", headers=headers)
+    card = served.json()["card"]["id"]
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    body = {"card": card, "answer": None, "rating": 3, "serve_token": served.json()["serve_token"]}
+
+    recorded = servers.request(a.port, "POST", "/api/v1/reviews", body, headers={**headers, **key})
+    assert recorded.status == HTTPStatus.CREATED
+
+    seen = servers.request(b.port, "GET", f"/api/v1/cards/{card}", headers=headers).json()
+    assert seen["state"]["reps"] == 1
+    assert [entry["id"] for entry in seen["history"]] == [recorded.json()["review"]]
+    following = servers.request(b.port, "GET", f"/api/v1/banks/{bank}/study/next", headers=headers)
+    assert following.json()["card"]["id"] != card
+    # The same key sent to the other node is the same review, not a second one.
+    replay = servers.request(b.port, "POST", "/api/v1/reviews", body, headers={**headers, **key})
+    assert replay.status == HTTPStatus.CREATED
+    assert replay.headers.get("idempotent-replayed") == "true"
+    assert replay.json()["review"] == recorded.json()["review"]
+
+
+def test_a_session_signed_in_on_one_node_is_valid_on_the_other(cluster):
+    a, b = cluster.nodes
+    learner = cluster.seeded["learners"][2]
+    form = servers.request(a.port, "GET", "/accounts/login/", headers={"Accept": "text/html"})
+    csrf_cookie = _cookie(form, "csrftoken")
+    csrf_field = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
+    assert csrf_field is not None
+    signed_in = servers.request(
+        b.port,
+        "POST",
+        "/accounts/login/",
+        urlencode(
+            {
+                "username": learner["username"],
+                "password": learner["password"],
+                "csrfmiddlewaretoken": csrf_field.group(1).decode(),
+            }
+        ),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Accept": "text/html",
+        },
+    )
+    assert signed_in.status == HTTPStatus.FOUND
+    session = _cookie(signed_in, "sessionid")
+
+    me = servers.request(
+        a.port, "GET", "/api/v1/me/profile", headers={"Cookie": f"sessionid={session}"}
+    )
+    assert me.status == HTTPStatus.OK
+    # Read from the shared cache, written through to the database.
+    assert redis.Redis.from_url(f"{cluster.redis_url}/0").keys(f"*{session}")
+
+
+def test_static_files_are_served_hashed_and_compressed_with_debug_off(cluster):
+    a, b = cluster.nodes
+    page = servers.request(a.port, "GET", "/accounts/login/", headers={"Accept": "text/html"})
+    stylesheet = re.search(rb'href="(/static/quizzes/[^"]+\.[0-9a-f]{12}\.css)"', page.body)
+    assert stylesheet is not None, "the page links no hashed stylesheet"
+
+    served = servers.request(
+        b.port, "GET", stylesheet.group(1).decode(), headers={"Accept-Encoding": "gzip"}
+    )
+    assert served.status == HTTPStatus.OK
+    assert served.headers["content-encoding"] == "gzip"
+    assert "immutable" in served.headers["cache-control"]
+
+
+def _cookie(response: servers.Response, name: str) -> str:
+    found = re.search(rf"{name}=([^;]+)", response.headers.get("set-cookie", ""))
+    assert found is not None, f"no {name} cookie in {response.headers}"
+    return found.group(1)
