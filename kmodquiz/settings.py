@@ -7,7 +7,8 @@ ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
                request; tests), "rq" (Redis, run `manage.py rqworker`) or a dotted backend path
-TASKS_REDIS_URL, SESSION_ENGINE, WEB_CONCURRENCY ...: see the scale-out block below and
+KMODQUIZ_LTI_ENABLED  "0" leaves the LTI 1.3 tool (quizzes.lti) out: no app, URLs or middleware
+TASKS_REDIS_URL, SESSION_ENGINE, STATIC_ROOT ...: see the scale-out block below and
                docs/deployment.md, which lists every variable
 """
 
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "quizzes",
 ]
+# The LTI 1.3 tool is an optional app: nothing else imports it (docs/lti.md).
+LTI_ENABLED = _env_bool("KMODQUIZ_LTI_ENABLED", True)
+if LTI_ENABLED:
+    INSTALLED_APPS.append("quizzes.lti")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if LTI_ENABLED:
+    # Outside the session, CSRF and X-Frame-Options middleware, so that on LTI pages it sees
+    # their cookies and headers: SameSite=None cookies and frame-ancestors for the platform.
+    MIDDLEWARE.insert(1, "quizzes.lti.framing.LtiFramingMiddleware")
 
 ROOT_URLCONF = "kmodquiz.urls"
 
@@ -284,6 +293,10 @@ KMODQUIZ = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": _env_bool("KMODQUIZ_SIGNUP_ENABLED", True),
+    # LTI: a learner's score goes to the gradebook at most this often per link.
+    "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
+    # A rotated-out tool key stays in the JWKS this long (platforms cache keys).
+    "LTI_KEY_GRACE_DAYS": int(os.environ.get("KMODQUIZ_LTI_KEY_GRACE_DAYS", "7")),
 }
 
 LOGGING = {

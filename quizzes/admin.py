@@ -9,6 +9,8 @@ from quizzes.models import (
     BankMembership,
     Card,
     CardState,
+    Course,
+    CourseMembership,
     Enrollment,
     ImportRun,
     LearnerProfile,
@@ -191,3 +193,17 @@ class QuestionReportAdmin(admin.ModelAdmin):
     search_fields = ["text", "question__external_id", "reporter__username"]
     list_select_related = ["question", "bank", "reporter"]
     raw_id_fields = ["question", "card", "reporter", "resolved_by"]
+
+
+class CourseMembershipInline(admin.TabularInline):
+    model = CourseMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "label", "platform", "external_id", "created_at"]
+    search_fields = ["title", "label", "external_id"]
+    filter_horizontal = ["banks"]
+    inlines = [CourseMembershipInline]
