@@ -100,6 +100,27 @@ def seed(*, questions: int, learners: int, backlog: int, flashcards: bool) -> di
     return {"bank": BANK_SLUG, "cards": card_ids, "learners": people}
 
 
+def answer_for(card: dict[str, Any]) -> tuple[Any, int | None]:
+    """A plausible answer (and rating) of the right shape for a card the API served: often
+    wrong, as real answers are; a flashcard is rated Good."""
+    fmt = card["answer_format"]
+    if fmt == "none":
+        return None, 3
+    return {
+        "option_id": lambda: card["options"][0]["id"],
+        "option_ids": lambda: [card["options"][0]["id"]],
+        "boolean": lambda: True,
+        "text": lambda: "modules.dep",
+        "command_line": lambda: "modprobe -r snd_hda_intel",
+        "blanks": lambda: {b["key"]: "modprobe" for b in card["cloze"]["blanks"]},
+        "item_ids": lambda: [i["id"] for i in card["items"]],
+        "pairs": lambda: {
+            left["id"]: right["id"]
+            for left, right in zip(card["left"], card["right"], strict=False)
+        },
+    }[fmt](), None
+
+
 def run_seed(env: dict[str, str], **options: Any) -> dict[str, Any]:
     """Seed the database of `env` in a child process; what `seed` returns."""
     import subprocess

@@ -125,6 +125,11 @@ class Postgres:
     def stop(self, mode: str = "fast") -> None:
         self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
+    @property
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def restart(self) -> None:
         """Stop (closing every client's connection) and start again."""
         self.stop()
@@ -238,25 +243,44 @@ def wait_for_port(
     raise RuntimeError(f"{what} did not listen on port {port} within {timeout:.0f} s")
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (which may hold spaces)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
 def _children(pid: int) -> list[int]:
     """The processes whose parent is `pid` (from /proc)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        # The command name (field 2) may hold spaces: fields after its closing parenthesis.
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _stat(int(entry.name))
+        if fields is not None and int(fields[1]) == pid:
+            found.append(int(entry.name))
     return sorted(found)
 
 
-class Gunicorn:
-    """One app node: gunicorn with `workers` sync workers on 127.0.0.1:port."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its living children: what a
+    server costs, whatever else the machine is busy with."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        fields = _stat(each)
+        if fields is not None:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
-    def __init__(self, env: dict[str, str], *, workers: int = 2, port: int | None = None) -> None:
+
+class Gunicorn:
+    """One app node: gunicorn with `workers` sync workers (None: deploy/gunicorn.conf.py's
+    number) on 127.0.0.1:port."""
+
+    def __init__(
+        self, env: dict[str, str], *, workers: int | None = 2, port: int | None = None
+    ) -> None:
         self.env = env
         self.workers = workers
         self.port = port or free_port()
@@ -271,8 +295,7 @@ class Gunicorn:
                 "kmodquiz.wsgi:application",
                 "--config",
                 str(ROOT / "deploy" / "gunicorn.conf.py"),
-                "--workers",
-                str(self.workers),
+                *(["--workers", str(self.workers)] if self.workers else []),
                 "--bind",
                 f"127.0.0.1:{self.port}",
             ],
@@ -310,7 +333,7 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[Gunicorn]:
+def gunicorn(env: dict[str, str], *, workers: int | None = 2) -> Iterator[Gunicorn]:
     node = Gunicorn(env, workers=workers)
     try:
         node.start()
