@@ -171,3 +171,43 @@ def _cookie(response: servers.Response, name: str) -> str:
     found = re.search(rf"{name}=([^;]+)", response.headers.get("set-cookie", ""))
     assert found is not None, f"no {name} cookie in {response.headers}"
     return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def proxy(cluster) -> Iterator[servers.Proxy]:
+    if servers.nginx_bin() is None:
+        pytest.skip("needs nginx (apt-get install nginx-light)")
+    with (
+        servers.workdir("kmodquiz-proxy-") as root,
+        servers.nginx_proxy(root, [node.port for node in cluster.nodes]) as running,
+    ):
+        yield running
+
+
+def test_the_proxy_redirects_to_https_and_tells_the_nodes_the_scheme(cluster, proxy):
+    plain = servers.request(proxy.http_port, "GET", "/api/v1/ping")
+    assert plain.status == HTTPStatus.MOVED_PERMANENTLY
+    assert plain.headers["location"].startswith("https://")
+
+    bank = cluster.seeded["bank"]
+    listed = servers.request(
+        proxy.https_port,
+        "GET",
+        f"/api/v1/banks/{bank}/questions?page_size=1",
+        headers=cluster.token(2),
+        tls=True,
+    )
+    assert listed.status == HTTPStatus.OK
+    assert listed.json()["next"].startswith("https://")
+
+
+def test_the_proxy_keeps_answering_while_one_node_is_down(cluster, proxy):
+    a, _b = cluster.nodes
+    a.stop()
+    try:
+        statuses = {
+            servers.request(proxy.https_port, "GET", "/healthz", tls=True).status for _ in range(8)
+        }
+    finally:
+        a.start()
+    assert statuses == {HTTPStatus.OK}
