@@ -23,7 +23,8 @@ import redis
 from tests.deploy import servers
 from tests.deploy.seed import run_seed
 
-pytestmark = pytest.mark.scaleout
+# One cluster for the module: its tests stay on one xdist worker (pyproject: --dist loadgroup).
+pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout-cluster")]
 
 USER_RATE = 10  # requests a minute per user, counted across both nodes
 
