@@ -222,9 +222,27 @@ def report(name: str, run: Run, seconds: float, found: dict[str, int], reviews: 
     return exact
 
 
+def _sockets(pid: int) -> int:
+    try:
+        return sum(
+            os.readlink(fd).startswith("socket:") for fd in Path(f"/proc/{pid}/fd").iterdir()
+        )
+    except OSError:
+        return 0
+
+
 def kill_one_worker(node: servers.Gunicorn) -> Callable[[], None]:
+    """SIGKILL a worker while it holds a client's connection (one socket more than an idle
+    worker's listener and database connection), so that a request dies with it."""
+
     def fault() -> None:
-        os.kill(node.worker_pids()[0], signal.SIGKILL)
+        deadline = time.monotonic() + 2
+        while True:
+            counts = {pid: _sockets(pid) for pid in node.worker_pids()}
+            busiest = max(counts, key=counts.__getitem__)
+            if counts[busiest] > min(counts.values()) or time.monotonic() > deadline:
+                break
+        os.kill(busiest, signal.SIGKILL)
 
     return fault
 
