@@ -4,9 +4,10 @@ Run in a child process with the servers' environment (each database gets its own
 
     python -m tests.deploy.seed --questions 300 --learners 16 --backlog 0
 
-prints one JSON line: the bank's slug, every card's id, and per learner a name, a password and
-an API token. Questions cycle through every kind (or are all flashcards with --flashcards);
-`--backlog N` gives each learner the bank's last N cards as reviews already due.
+prints one JSON line: the bank's slug, every card's id, and for each learner and for the bank's
+instructor a name, a password and an API token. Questions cycle through every kind (or are all
+flashcards with --flashcards); `--backlog N` gives each learner the bank's last N cards as
+reviews already due.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def seed(*, questions: int, learners: int, backlog: int, flashcards: bool) -> di
     from django.utils import timezone
 
     from quizzes.importers.base import ParsedBank, ParsedQuestion, ParsedTopic
-    from quizzes.models import Bank, Card, CardState, CardStatus
+    from quizzes.models import Bank, BankMembership, Card, CardState, CardStatus
     from quizzes.services import bank_import, enroll
     from quizzes.services.accounts import api_token_create
     from tests.factories import spec_for  # the tests' valid spec of each kind
@@ -97,7 +98,11 @@ def seed(*, questions: int, learners: int, backlog: int, flashcards: bool) -> di
             )
         _scope, token = api_token_create(user=user, now=now, name="loopback")
         people.append({"username": name, "password": PASSWORD, "token": token, "id": user.pk})
-    return {"bank": BANK_SLUG, "cards": card_ids, "learners": people}
+    teacher = get_user_model().objects.create(username="instructor", password=password)
+    BankMembership.objects.create(bank=bank, user=teacher, role=BankMembership.Role.INSTRUCTOR)
+    _scope, token = api_token_create(user=teacher, now=now, name="loopback")
+    instructor = {"username": "instructor", "password": PASSWORD, "token": token, "id": teacher.pk}
+    return {"bank": BANK_SLUG, "cards": card_ids, "learners": people, "instructor": instructor}
 
 
 def answer_for(card: dict[str, Any]) -> tuple[Any, int | None]:
