@@ -52,3 +52,15 @@ def test_optional_fields_are_left_out_when_empty(now):
     document = bank_export(bank)
     assert document["bank"] == {"slug": "bare", "title": "Bare"}
     assert document["questions"] == []
+
+
+def test_since_is_exported_when_stated_and_reimports_unchanged(now):
+    bank = BankFactory(slug="dated", title="Dated")
+    topic = TopicFactory(bank=bank, slug="t")
+    QuestionFactory(bank=bank, kind="true_false", since="Linux 5.13", topics=[topic])
+    QuestionFactory(bank=bank, kind="true_false", topics=[topic])
+    dated, plain = bank_export(bank)["questions"]
+    assert dated["since"] == "Linux 5.13" and "since" not in plain
+    services.bank_import(parsed=native.parse(bank_export_text(bank)), user=None, now=now)
+    again = services.bank_import(parsed=native.parse(bank_export_text(bank)), user=None, now=now)
+    assert again.counts()["unchanged"] == 2
