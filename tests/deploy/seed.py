@@ -35,7 +35,9 @@ KINDS = [
 ]
 
 
-def seed(*, questions: int, learners: int, backlog: int, flashcards: bool) -> dict[str, Any]:
+def seed(
+    *, questions: int, learners: int, backlog: int, flashcards: bool, lms: str = ""
+) -> dict[str, Any]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kmodquiz.settings")
@@ -102,7 +104,45 @@ def seed(*, questions: int, learners: int, backlog: int, flashcards: bool) -> di
     BankMembership.objects.create(bank=bank, user=teacher, role=BankMembership.Role.INSTRUCTOR)
     _scope, token = api_token_create(user=teacher, now=now, name="loopback")
     instructor = {"username": "instructor", "password": PASSWORD, "token": token, "id": teacher.pk}
+    if lms:
+        _link_to_lms(lms, bank=bank, learner=get_user_model().objects.get(pk=people[-1]["id"]))
     return {"bank": BANK_SLUG, "cards": card_ids, "learners": people, "instructor": instructor}
+
+
+LMS_USER_ID = "lms-user-1"
+
+
+def _link_to_lms(lms: str, *, bank: Any, learner: Any) -> None:
+    """The bank placed in a course of the LMS at `lms` (as an LTI launch would have recorded
+    it), with a gradebook column for the last learner: their reviews send scores there."""
+    from django.utils import timezone
+
+    from quizzes.lti import claims
+    from quizzes.lti.models import ResourceLink, ScoreSync
+    from quizzes.lti.services.keys import tool_key_create
+    from quizzes.lti.services.platforms import platform_register
+
+    now = timezone.now()
+    tool_key_create(now=now)
+    platform = platform_register(
+        issuer=lms,
+        client_id="kmodquiz-loopback",
+        deployment_ids=["1"],
+        auth_login_url=f"{lms}/auth",
+        auth_token_url=f"{lms}/token",
+        key_set_url=f"{lms}/jwks",
+        name="Loopback LMS",
+    )
+    link = ResourceLink.objects.create(
+        platform=platform,
+        resource_link_id="link-1",
+        title="Loopback bank",
+        bank=bank,
+        lineitem_url=f"{lms}/lineitems/1",
+        ags_scopes=[claims.SCOPE_SCORE, claims.SCOPE_LINEITEM],
+        created_at=now,
+    )
+    ScoreSync.objects.create(link=link, learner=learner, lti_user_id=LMS_USER_ID)
 
 
 def answer_for(card: dict[str, Any]) -> tuple[Any, int | None]:
@@ -151,6 +191,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=2)
     parser.add_argument("--backlog", type=int, default=0)
     parser.add_argument("--flashcards", action="store_true")
+    parser.add_argument("--lms", default="", help="link the last learner to this LMS's gradebook")
     args = parser.parse_args()
     print(json.dumps(seed(**vars(args))))
 

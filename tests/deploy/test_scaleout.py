@@ -9,6 +9,7 @@ absent; CI (KMODQUIZ_REQUIRE_SCALEOUT) fails on that skip.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ import pytest
 import redis
 
 from tests.deploy import servers
-from tests.deploy.seed import run_seed
+from tests.deploy.seed import LMS_USER_ID, run_seed
 
 # One cluster for the module: its tests stay on one xdist worker (pyproject: --dist loadgroup).
 pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout-cluster")]
@@ -34,6 +35,7 @@ class Cluster:
     nodes: list[servers.Gunicorn]
     redis_url: str
     seeded: dict[str, Any]
+    lms: servers.Lms
 
     def token(self, learner: int) -> dict[str, str]:
         return {"Authorization": f"Token {self.seeded['learners'][learner]['token']}"}
@@ -56,7 +58,11 @@ def cluster() -> Iterator[Cluster]:
             "-v",
             "0",
         )
-        with servers.postgres_server(root) as postgres, servers.redis_server(root) as redis_url:
+        with (
+            servers.postgres_server(root) as postgres,
+            servers.redis_server(root) as redis_url,
+            servers.simulated_lms() as lms,
+        ):
             env = servers.app_env(
                 postgres.createdb("kmodquiz"),
                 CACHE_URL=f"{redis_url}/0",
@@ -67,13 +73,14 @@ def cluster() -> Iterator[Cluster]:
                 KMODQUIZ_API_USER_RATE=f"{USER_RATE}/min",
             )
             servers.manage(env, "migrate", "--noinput", "-v", "0")
-            seeded = run_seed(env, questions=12, learners=3, flashcards=True)
+            # The last learner studies the bank from an LMS course, with a gradebook column.
+            seeded = run_seed(env, questions=12, learners=4, flashcards=True, lms=lms.url)
             collected.result()
             with (
                 servers.gunicorn_nodes(env, count=2, workers=2) as nodes,
                 servers.rq_worker(env, root / "worker.log"),
             ):
-                yield Cluster(nodes=nodes, redis_url=redis_url, seeded=seeded)
+                yield Cluster(nodes=nodes, redis_url=redis_url, seeded=seeded, lms=lms)
 
 
 def test_a_throttle_counts_the_requests_of_both_nodes(cluster):
@@ -117,6 +124,35 @@ def test_a_review_recorded_through_one_node_is_seen_by_the_other_at_once(cluster
     assert replay.status == HTTPStatus.CREATED
     assert replay.headers.get("idempotent-replayed") == "true"
     assert replay.json()["review"] == recorded.json()["review"]
+
+
+def test_a_task_queued_by_one_node_runs_on_the_worker(cluster):
+    """A review of a learner who came from an LMS queues the task that sends their score to
+    the gradebook: the node queues it in Redis, the worker sends it."""
+    a, _b = cluster.nodes
+    headers = cluster.token(3)
+    bank = cluster.seeded["bank"]
+    served = servers.request(a.port, "GET", f"/api/v1/banks/{bank}/study/next", headers=headers)
+    body = {"card": served.json()["card"]["id"], "answer": None, "rating": 3}
+    recorded = servers.request(
+        a.port,
+        "POST",
+        "/api/v1/reviews",
+        body,
+        headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert recorded.status == HTTPStatus.CREATED
+
+    assert _wait_until(lambda: cluster.lms.scores), "the worker sent no score to the LMS"
+    [score] = cluster.lms.scores
+    assert score["path"] == "/lineitems/1/scores"
+    assert score["userId"] == LMS_USER_ID and score["scoreMaximum"] > 0
+    queue = redis.Redis.from_url(f"{cluster.redis_url}/1")
+    finished = [
+        queue.hget(f"rq:job:{job.decode()}", "description") or b""
+        for job in queue.zrange("rq:finished:default", 0, -1)
+    ]
+    assert any(b"publish_score" in job for job in finished)
 
 
 def test_a_session_signed_in_on_one_node_is_valid_on_the_other(cluster):
@@ -212,3 +248,12 @@ def test_the_proxy_keeps_answering_while_one_node_is_down(cluster, proxy):
     finally:
         a.start()
     assert statuses == {HTTPStatus.OK}
+
+
+def _wait_until(check: Any, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)

@@ -1,4 +1,4 @@
-"""Throwaway servers on loopback: PostgreSQL, Redis, gunicorn app nodes, the task worker, nginx.
+"""Throwaway servers on loopback: PostgreSQL, Redis, gunicorn nodes, the task worker, nginx, an LMS.
 
 Used by the scale-out and backup tests and by the scripts in bench/. Each server lives in a
 temporary directory and is stopped (with every process it started) when its context ends.
@@ -29,6 +29,7 @@ from tests.deploy.servers.base import (
     workdir,
 )
 from tests.deploy.servers.client import Response, request
+from tests.deploy.servers.lms import Lms, simulated_lms
 from tests.deploy.servers.proxy import Proxy, nginx_proxy
 from tests.deploy.servers.stores import Postgres, postgres_server, redis_server
 
@@ -39,6 +40,7 @@ __all__ = [
     "ROOT",
     "SECRET_KEY",
     "Gunicorn",
+    "Lms",
     "Postgres",
     "Proxy",
     "Response",
@@ -57,6 +59,7 @@ __all__ = [
     "redis_server",
     "request",
     "rq_worker",
+    "simulated_lms",
     "wait_for_port",
     "workdir",
 ]
