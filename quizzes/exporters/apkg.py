@@ -127,6 +127,7 @@ def _note(parsed: ParsedBank, q: ParsedQuestion) -> genanki.Note:
         "spec": q.spec,
         "difficulty": q.difficulty,
         "source": q.source,
+        "since": q.since,
         "tags": list(q.tags),
         "topics": list(q.topics),
         "topic_tree": _topic_tree(parsed.topics, q.topics),

@@ -32,6 +32,7 @@ def _row(q: ParsedQuestion) -> dict[str, Any]:
         "topics": ";".join(q.topics),
         "difficulty": q.difficulty,
         "source": q.source,
+        "since": q.since,
         "tags": ";".join(q.tags),
         "prompt": q.prompt,
         "explanation": q.explanation,

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import heapq
+
 from quizzes.importers.base import ParsedBank, ParsedQuestion, ParsedTopic
 from quizzes.models import Bank, Question, Topic
 
 
 def _topics_in_order(topics: list[Topic]) -> list[Topic]:
     """Parents before their children (the formats require it), otherwise in creation order,
-    which for an imported bank is the file's order."""
+    which for an imported bank is the file's order: a topic waits only until its parent is out,
+    so child topics appended at the end of a file stay at the end."""
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
+    ready = [(t.pk, t) for t in children.get(None, [])]
+    heapq.heapify(ready)
     ordered: list[Topic] = []
-    stack = sorted(children.get(None, []), key=lambda t: t.pk, reverse=True)
-    while stack:
-        topic = stack.pop()
+    while ready:
+        _, topic = heapq.heappop(ready)
         ordered.append(topic)
-        stack.extend(sorted(children.get(topic.pk, []), key=lambda t: t.pk, reverse=True))
+        for child in children.get(topic.pk, []):
+            heapq.heappush(ready, (child.pk, child))
     return ordered
 
 
@@ -47,6 +52,7 @@ def parsed_bank_from_db(bank: Bank) -> ParsedBank:
             spec=q.spec,
             difficulty=q.difficulty,
             source=q.source,
+            since=q.since,
             tags=tuple(q.tags or ()),
             topics=tuple(links.get(q.pk, [])),
         )

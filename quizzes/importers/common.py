@@ -273,6 +273,7 @@ def question_problems(
         "explanation": question.explanation,
         "difficulty": question.difficulty,
         "source": question.source,
+        **({"since": question.since} if question.since else {}),
         "tags": list(question.tags),
         "spec": question.spec,
     }
@@ -285,6 +286,8 @@ def question_problems(
         if slug not in topics:
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))
     for error in _question_validator().iter_errors(document):
+        if list(error.absolute_path) == ["source"] and error.validator == "maxLength":
+            continue  # said above, with the text
         path = ".".join(str(p) for p in error.absolute_path)
         found.append((excerpt(error.message, 200), path, ""))
     if not found:

@@ -17,7 +17,9 @@ from quizzes.importers.base import ParsedBank, ParsedQuestion, ParseLimits
 from quizzes.importers.common import ParseContext, decode_text, kinds, normalise_tag
 from quizzes.importers.gift_answers import option_id, parse_decimal
 
-COMMON_COLUMNS = ("id", "kind", "topics", "difficulty", "source", "tags", "prompt", "explanation")
+COMMON_COLUMNS = (
+    "id", "kind", "topics", "difficulty", "source", "since", "tags", "prompt", "explanation",
+)  # fmt: skip
 SINGLE_COLUMNS = ("back", "correct", "text", "alternatives", "case_sensitive", "shuffle",
                   "allow_literal_release", "tolerance")  # fmt: skip
 NUMBERED = ("option", "accepted", "item", "left", "right", "distractor")
@@ -178,6 +180,7 @@ def _question(row: _Row) -> ParsedQuestion | None:
         spec=spec,
         difficulty=difficulty,
         source=row.get("source"),
+        since=row.get("since"),
         tags=tuple(dict.fromkeys(t for t in tags if t)),
         topics=tuple(dict.fromkeys(topics)) or (ctx.default_topic(),),
         line=row.line,

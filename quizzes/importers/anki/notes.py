@@ -234,6 +234,7 @@ class NoteReader:
             spec=spec,
             difficulty=difficulty if difficulty in (1, 2, 3) else 2,
             source=str(meta.get("source", "")),
+            since=str(meta.get("since", "")),
             tags=tuple(str(t) for t in meta.get("tags") or [] if isinstance(t, str)),
             topics=topics or (self.ctx.default_topic(),),
         )
