@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.deploy import servers  # noqa: E402
-from tests.deploy.seed import BANK_SLUG, answer_for, run_seed  # noqa: E402
+from tests.deploy.seed import BANK_SLUG, review_for, run_seed  # noqa: E402
 
 # Reviews due per learner at the start (the default daily review limit).
 REVIEW_BACKLOG = 200
@@ -111,13 +111,7 @@ def study_step(client: Client) -> int:
     if nxt["card"] is None:
         client.next_learner()
         return 1
-    answer, rating = answer_for(nxt["card"])
-    body = {
-        "card": nxt["card"]["id"],
-        "answer": answer,
-        "rating": rating,
-        "serve_token": nxt["serve_token"],
-    }
+    body = review_for(nxt)
     client.request("POST", "/api/v1/reviews", body, **{"Idempotency-Key": uuid.uuid4().hex})
     return 2
 

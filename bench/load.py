@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.deploy import servers  # noqa: E402
-from tests.deploy.seed import answer_for, run_seed  # noqa: E402
+from tests.deploy.seed import review_for, run_seed  # noqa: E402
 
 BACKLOG = 200  # reviews due per learner at the start: more than a learner gets through
 
@@ -84,13 +84,7 @@ def learner(
         time.sleep(rng.uniform(*think))
         if time.monotonic() >= stop_at:
             return
-        answer, rating = answer_for(payload["card"])
-        body = {
-            "card": payload["card"]["id"],
-            "answer": answer,
-            "rating": rating,
-            "serve_token": payload["serve_token"],
-        }
+        body = review_for(payload)
         stats.timed(
             "reviews",
             lambda body=body: servers.request(

@@ -22,17 +22,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent.parent
 BANK_SLUG = "loopback-bank"
 PASSWORD = "loopback-password-1"  # noqa: S105 - a throwaway database on loopback
-KINDS = [
-    "single_choice",
-    "multiple_choice",
-    "true_false",
-    "short_answer",
-    "shell_command",
-    "cloze",
-    "ordering",
-    "matching",
-    "flashcard",
-]
 
 
 def seed(
@@ -53,7 +42,7 @@ def seed(
     from quizzes.models import Bank, BankMembership, Card, CardState, CardStatus
     from quizzes.services import bank_import, enroll
     from quizzes.services.accounts import api_token_create
-    from tests.factories import spec_for  # the tests' valid spec of each kind
+    from tests.factories import KINDS, spec_for  # the tests' valid spec of each kind
 
     now = timezone.now()
     topics = [ParsedTopic(f"t{i}", f"Topic {i}") for i in range(5)]
@@ -164,6 +153,17 @@ def answer_for(card: dict[str, Any]) -> tuple[Any, int | None]:
             for left, right in zip(card["left"], card["right"], strict=False)
         },
     }[fmt](), None
+
+
+def review_for(served: dict[str, Any]) -> dict[str, Any]:
+    """The body of `POST /api/v1/reviews` answering the card `study/next` served."""
+    answer, rating = answer_for(served["card"])
+    return {
+        "card": served["card"]["id"],
+        "answer": answer,
+        "rating": rating,
+        "serve_token": served["serve_token"],
+    }
 
 
 def run_seed(env: dict[str, str], **options: Any) -> dict[str, Any]:

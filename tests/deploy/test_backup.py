@@ -17,7 +17,7 @@ from http import HTTPStatus
 import pytest
 
 from tests.deploy import servers
-from tests.deploy.seed import answer_for
+from tests.deploy.seed import review_for
 
 pytestmark = pytest.mark.scaleout
 
@@ -85,18 +85,11 @@ def _smoke_test(port: int) -> None:
 
     served = servers.request(port, "GET", f"/api/v1/banks/{BANK}/study/next", headers=auth)
     assert served.status == HTTPStatus.OK and served.json()["card"] is not None
-    card = served.json()["card"]
-    answer, rating = answer_for(card)
     recorded = servers.request(
         port,
         "POST",
         "/api/v1/reviews",
-        {
-            "card": card["id"],
-            "answer": answer,
-            "rating": rating,
-            "serve_token": served.json()["serve_token"],
-        },
+        review_for(served.json()),
         headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert recorded.status == HTTPStatus.CREATED, recorded.body
