@@ -1,9 +1,11 @@
 """Two app nodes on one PostgreSQL and one Redis agree with each other, as in production.
 
 Starts, on loopback: a PostgreSQL cluster, a Redis, two gunicorn nodes (two sync workers each)
-configured as docker-compose.yml configures them (DEBUG off, CACHE_URL and the RQ task queue on
-Redis, cached sessions) and the RQ task worker. Skipped when PostgreSQL or redis-server is
-absent; CI (KMODQUIZ_REQUIRE_SCALEOUT) fails on that skip.
+configured as docker-compose.yml configures them (DEBUG off, collected static files, the cache,
+sessions and the RQ task queue on Redis; plain HTTP instead of the production profile's HTTPS),
+the RQ task worker with compose's command, a stand-in LMS for the task to talk to, and nginx
+with deploy/nginx.conf in front. Skipped when PostgreSQL, redis-server or nginx is absent; CI
+(KMODQUIZ_REQUIRE_SCALEOUT) fails on that skip.
 """
 
 from __future__ import annotations
