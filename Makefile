@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-faults bench-load clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ openapi: install
 
 bench-api: install-dev
 	$(PY) bench/api_throughput.py
+
+bench-import: install-dev
+	$(PY) bench/import_speed.py
 
 # Faults (a worker killed, PostgreSQL restarted) and load (50 learners for 60 s) against
 # gunicorn on loopback; both start their own PostgreSQL (docs/deployment.md).
