@@ -10,6 +10,7 @@ with deploy/nginx.conf in front. Skipped when PostgreSQL, redis-server or nginx 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -30,6 +31,8 @@ from tests.deploy.seed import LMS_USER_ID, run_seed
 pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout-cluster")]
 
 USER_RATE = 10  # requests a minute per user, counted across both nodes
+# More questions than the import task threshold: the import is queued, not run in the request.
+IMPORTED_QUESTIONS = 6
 
 
 @dataclass
@@ -73,6 +76,7 @@ def cluster() -> Iterator[Cluster]:
                 SESSION_ENGINE="cached_db",
                 STATIC_ROOT=str(static),
                 KMODQUIZ_API_USER_RATE=f"{USER_RATE}/min",
+                KMODQUIZ_IMPORT_TASK_THRESHOLD=str(IMPORTED_QUESTIONS - 1),
             )
             servers.manage(env, "migrate", "--noinput", "-v", "0")
             # The last learner studies the bank from an LMS course, with a gradebook column.
@@ -149,12 +153,54 @@ def test_a_task_queued_by_one_node_runs_on_the_worker(cluster):
     [score] = cluster.lms.scores
     assert score["path"] == "/lineitems/1/scores"
     assert score["userId"] == LMS_USER_ID and score["scoreMaximum"] > 0
-    queue = redis.Redis.from_url(f"{cluster.redis_url}/1")
-    finished = [
-        queue.hget(f"rq:job:{job.decode()}", "description") or b""
-        for job in queue.zrange("rq:finished:default", 0, -1)
-    ]
-    assert any(b"publish_score" in job for job in finished)
+    assert _finished_jobs(cluster, b"publish_score")
+
+
+def test_a_large_import_through_one_node_runs_on_the_worker_and_shows_on_the_other(cluster):
+    a, b = cluster.nodes
+    headers = {"Authorization": f"Token {cluster.seeded['instructor']['token']}"}
+    bank = cluster.seeded["bank"]
+    bank_file = {
+        "format": "kmodquiz-bank",
+        "format_version": 1,
+        "bank": {"slug": bank, "title": "Loopback bank"},
+        "topics": [{"slug": "queued", "title": "Queued"}],
+        "questions": [
+            {
+                "id": f"queued-{n}",
+                "kind": "flashcard",
+                "topics": ["queued"],
+                "prompt": f"Queued question {n}",
+                "explanation": "Imported by the worker.",
+                "difficulty": 1,
+                "source": "tests/deploy/test_scaleout.py",
+                "spec": {"back": "Imported by the worker."},
+            }
+            for n in range(IMPORTED_QUESTIONS)
+        ],
+    }
+    body, content_type = servers.multipart(
+        {"dry_run": "true"}, {"file": ("bank.json", json.dumps(bank_file).encode())}
+    )
+    queued = servers.request(
+        a.port,
+        "POST",
+        f"/api/v1/banks/{bank}/imports",
+        body,
+        headers={**headers, "Content-Type": content_type},
+    )
+    assert queued.status == HTTPStatus.ACCEPTED, queued.body
+    run = f"/api/v1/banks/{bank}/imports/{queued.json()['id']}"
+
+    def finished() -> dict[str, Any] | None:
+        body = servers.request(b.port, "GET", run, headers=headers).json()
+        return None if body["status"] in ("queued", "running") else body
+
+    preview = _wait_until(finished)
+    assert preview is not None, "the worker never finished the import"
+    assert preview["status"] == "preview"
+    assert preview["counts"]["created"] == IMPORTED_QUESTIONS
+    assert _finished_jobs(cluster, b"import_run_task")
 
 
 def test_a_session_signed_in_on_one_node_is_valid_on_the_other(cluster):
@@ -250,6 +296,16 @@ def test_the_proxy_keeps_answering_while_one_node_is_down(cluster, proxy):
     finally:
         a.start()
     assert statuses == {HTTPStatus.OK}
+
+
+def _finished_jobs(cluster: Cluster, task: bytes) -> list[bytes]:
+    """The RQ jobs of `task` that the worker finished (from the queue's registry in Redis)."""
+    queue = redis.Redis.from_url(f"{cluster.redis_url}/1")
+    descriptions = [
+        queue.hget(f"rq:job:{job.decode()}", "description") or b""
+        for job in queue.zrange("rq:finished:default", 0, -1)
+    ]
+    return [d for d in descriptions if task in d]
 
 
 def _wait_until(check: Any, timeout: float = 30) -> Any:

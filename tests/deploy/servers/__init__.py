@@ -28,7 +28,7 @@ from tests.deploy.servers.base import (
     wait_for_port,
     workdir,
 )
-from tests.deploy.servers.client import Response, request
+from tests.deploy.servers.client import Response, multipart, request
 from tests.deploy.servers.lms import Lms, simulated_lms
 from tests.deploy.servers.proxy import Proxy, nginx_proxy
 from tests.deploy.servers.stores import Postgres, postgres_server, redis_server
@@ -51,6 +51,7 @@ __all__ = [
     "gunicorn_nodes",
     "manage",
     "missing_servers",
+    "multipart",
     "nginx_bin",
     "nginx_proxy",
     "postgres_bin",
