@@ -30,7 +30,8 @@ from tests.deploy.seed import LMS_USER_ID, run_seed
 # One cluster for the module: its tests stay on one xdist worker (pyproject: --dist loadgroup).
 pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout-cluster")]
 
-USER_RATE = 10  # requests a minute per user, counted across both nodes
+# Requests a minute per user, counted across both nodes: enough for the tests that poll.
+USER_RATE = 60
 # More questions than the import task threshold: the import is queued, not run in the request.
 IMPORTED_QUESTIONS = 6
 
@@ -153,7 +154,7 @@ def test_a_task_queued_by_one_node_runs_on_the_worker(cluster):
     [score] = cluster.lms.scores
     assert score["path"] == "/lineitems/1/scores"
     assert score["userId"] == LMS_USER_ID and score["scoreMaximum"] > 0
-    assert _finished_jobs(cluster, b"publish_score")
+    assert _wait_until(lambda: _finished_jobs(cluster, b"publish_score"))
 
 
 def test_a_large_import_through_one_node_runs_on_the_worker_and_shows_on_the_other(cluster):
@@ -193,14 +194,16 @@ def test_a_large_import_through_one_node_runs_on_the_worker_and_shows_on_the_oth
     run = f"/api/v1/banks/{bank}/imports/{queued.json()['id']}"
 
     def finished() -> dict[str, Any] | None:
-        body = servers.request(b.port, "GET", run, headers=headers).json()
+        answer = servers.request(b.port, "GET", run, headers=headers)
+        assert answer.status == HTTPStatus.OK, answer.body
+        body = answer.json()
         return None if body["status"] in ("queued", "running") else body
 
-    preview = _wait_until(finished)
+    preview = _wait_until(finished, every=1)
     assert preview is not None, "the worker never finished the import"
     assert preview["status"] == "preview"
     assert preview["counts"]["created"] == IMPORTED_QUESTIONS
-    assert _finished_jobs(cluster, b"import_run_task")
+    assert _wait_until(lambda: _finished_jobs(cluster, b"import_run_task"))
 
 
 def test_a_session_signed_in_on_one_node_is_valid_on_the_other(cluster):
@@ -308,10 +311,10 @@ def _finished_jobs(cluster: Cluster, task: bytes) -> list[bytes]:
     return [d for d in descriptions if task in d]
 
 
-def _wait_until(check: Any, timeout: float = 30) -> Any:
+def _wait_until(check: Any, timeout: float = 45, every: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value or time.monotonic() > deadline:
             return value
-        time.sleep(0.2)
+        time.sleep(every)
