@@ -6,8 +6,10 @@ DEBUG          "1"/"true" to enable (default on for local development)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
-               request; tests), or a dotted backend path (an RQ/Redis backend at scale)
+               request; tests), "rq" (Redis, run `manage.py rqworker`) or a dotted backend path
 KMODQUIZ_LTI_ENABLED  "0" leaves the LTI 1.3 tool (quizzes.lti) out: no app, URLs or middleware
+TASKS_REDIS_URL, SESSION_ENGINE, STATIC_ROOT ...: see the scale-out block below and
+               docs/deployment.md, which lists every variable
 """
 
 from __future__ import annotations
@@ -148,11 +150,34 @@ def _tasks_from_env(name: str) -> dict:
         "db": "django_tasks_db.DatabaseBackend",
         "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         "dummy": "django_tasks.backends.dummy.DummyBackend",
+        "rq": "django_tasks_rq.RQBackend",
     }.get(name, name)
     return {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
 
 
 TASKS = _tasks_from_env(os.environ.get("TASKS_BACKEND", "db"))
+
+# --- Scale-out (issue 13, part B): Redis for the task queue and, optionally, sessions ---------
+# The RQ backend keeps its queue in Redis (TASKS_REDIS_URL); `manage.py rqworker --job-class
+# django_tasks_rq.Job --with-scheduler default` runs the tasks (its scheduler moves deferred
+# ones onto the queue when they are due).
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"),
+            # A task (a large import, fitting parameters) may take minutes; never hours.
+            "DEFAULT_TIMEOUT": int(os.environ.get("TASKS_TIMEOUT", "1800")),
+        }
+    }
+# Sessions live in the database (every node sees them). "cached_db" reads them from the shared
+# cache first and still writes them through to the database, so flushing Redis signs nobody out.
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}.get(os.environ.get("SESSION_ENGINE", "db"), os.environ.get("SESSION_ENGINE", "db"))
+# --- end of the scale-out block ---------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,7 +192,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -283,6 +308,13 @@ KMODQUIZ = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The level is the handler's too: records that Django's own loggers (django.request…)
+    # propagate to the root's handler skip the root logger's level.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
