@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "SIGNUP_ENABLED": True,
     "LTI_SCORE_INTERVAL_MINUTES": 5,
     "LTI_KEY_GRACE_DAYS": 7,
+    # Personal scheduler parameters are kept only with this many live reviews (Anki's minimum
+    # for optimising) and this many held-out later items to test them on.
+    "OPTIMISER_MIN_REVIEWS": 400,
+    "OPTIMISER_MIN_TEST_ITEMS": 50,
 }
 
 

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
 
+from quizzes import optimiser as _optimiser
+
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS = (AGAIN, HARD, GOOD, EASY)
@@ -246,4 +248,30 @@ def date_bounds(day: date, *, tz_name: str, day_start_hour: int) -> tuple[dateti
     tz = zone(tz_name)
     return _local_start(day, day_start_hour, tz), _local_start(
         day + timedelta(days=1), day_start_hour, tz
+    )
+
+
+# --- personal parameters (fitted by fsrs-rs, behind quizzes.optimiser) --------------------------
+
+HistoryReview = _optimiser.HistoryReview
+FitOutcome = _optimiser.FitOutcome
+Evaluation = _optimiser.Evaluation
+
+
+def fit_parameters(
+    history: Sequence[HistoryReview],
+    *,
+    current: Sequence[float],
+    reviews: int,
+    min_reviews: int,
+    min_test_items: int,
+) -> FitOutcome:
+    """Fit FSRS parameters to a learner's history; keep them only if they beat `current` on the
+    later reviews held out from the fit (see quizzes.optimiser.fit_and_compare)."""
+    return _optimiser.fit_and_compare(
+        history,
+        current=current,
+        reviews=reviews,
+        min_reviews=min_reviews,
+        min_test_items=min_test_items,
     )
