@@ -53,8 +53,52 @@ def synthetic_reviews(
 def as_history(reviews: list[SyntheticReview]) -> list[HistoryReview]:
     return [
         HistoryReview(
-            card_id=r.card, order=i, day=date.fromordinal(r.at.toordinal()), rating=r.rating,
+            card_id=r.card,
+            order=i,
+            day=date.fromordinal(r.at.toordinal()),
+            rating=r.rating,
             was_new=r.was_new,
         )
         for i, r in enumerate(reviews)
     ]
+
+
+def write_log(learner, bank, reviews: list[SyntheticReview]) -> list[int]:
+    """Store synthetic reviews as the learner's review log (flashcards of `bank`, one per
+    synthetic card); returns the card ids. Bulk writes: these histories run to thousands."""
+    from quizzes.models import Card, Question, ReviewLog
+    from quizzes.scheduling import Schedule
+
+    count = max(r.card for r in reviews) + 1
+    questions = Question.objects.bulk_create(
+        [
+            Question(
+                bank=bank,
+                external_id=f"synthetic-{i}",
+                kind="flashcard",
+                prompt=f"Card {i}?",
+                spec={"back": "A."},
+            )
+            for i in range(count)
+        ]
+    )
+    cards = Card.objects.bulk_create([Card(question=q, bank=bank) for q in questions])
+    blank = {**Schedule().to_json(), "suspended": False, "is_leech": False, "buried_until": None}
+    rows = []
+    for r in reviews:
+        status_before = 0 if r.was_new else 2
+        rows.append(
+            ReviewLog(
+                learner=learner,
+                card=cards[r.card],
+                bank=bank,
+                rating=r.rating,
+                reviewed_at=r.at,
+                status_before=status_before,
+                state_before=blank,
+                state_after=blank,
+                due_after=r.at,
+            )
+        )
+    ReviewLog.objects.bulk_create(rows, batch_size=2000)
+    return [c.pk for c in cards]

@@ -129,3 +129,21 @@ def learners_to_optimise(*, min_reviews: int) -> list[int]:
         .filter(n__gte=min_reviews)
         .values_list("learner_id", flat=True)
     )
+
+
+def parameter_fits_recent(*, learner: AbstractBaseUser, limit: int = 5) -> list[ParameterFit]:
+    """The learner's latest optimiser runs, newest first."""
+    return list(ParameterFit.objects.filter(learner=learner)[:limit])
+
+
+def parameter_fit_in_use(*, learner: AbstractBaseUser) -> ParameterFit | None:
+    """The run whose parameters the learner has now (None when they use the defaults)."""
+    profile = LearnerProfile.objects.filter(user=learner).first()
+    if profile is None or not profile.fsrs_parameters:
+        return None
+    fit = (
+        ParameterFit.objects.filter(learner=learner, kept=True)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    return fit if fit is not None and fit.parameters == profile.fsrs_parameters else None
