@@ -14,6 +14,7 @@ from quizzes.views.study import (
     card_report,
     study,
     study_answer,
+    study_override,
     study_review,
     study_undo,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "signup",
     "study",
     "study_answer",
+    "study_override",
     "study_review",
     "study_undo",
 ]
