@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from quizzes import scheduling, services, stats
 from quizzes.models import CardState, CardStatus, LearnerProfile, Rating, ReviewLog
 from quizzes.selectors import schedule_of, scheduler_config
+from quizzes.services.daily_stats import daily_stats_rebuild
 from tests.factories import EnrollmentFactory, QuestionFactory, TopicFactory, UserFactory, card_of
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,8 @@ def profile_of(user, tz="UTC", hour=4, retention=0.9) -> LearnerProfile:
 
 
 def log_at(learner, card, when, *, rating=Rating.GOOD, status_before=CardStatus.REVIEW):
-    return ReviewLog.objects.create(
+    """A review in the log, and in the per-day sums as the services would count it."""
+    log = ReviewLog.objects.create(
         learner=learner,
         card=card,
         bank_id=card.bank_id,
@@ -33,6 +35,8 @@ def log_at(learner, card, when, *, rating=Rating.GOOD, status_before=CardStatus.
         state_after={},
         due_after=when,
     )
+    daily_stats_rebuild(learner=learner)
+    return log
 
 
 @pytest.fixture(autouse=True)
@@ -93,10 +97,11 @@ def test_undone_reviews_do_not_keep_a_streak(learner, card, now):
     profile = profile_of(learner)
     log_at(learner, card, now - timedelta(days=1))
     ReviewLog.objects.update(undone_at=now)
+    daily_stats_rebuild(learner=learner)
     assert stats.streak(learner=learner, profile=profile, now=now) == 0
 
 
-def test_a_long_streak_widens_the_window_until_it_breaks(learner, card, now):
+def test_a_long_streak_is_counted_to_its_start(learner, card, now):
     profile = profile_of(learner)
     for days in range(100):
         log_at(learner, card, now - timedelta(days=days))
@@ -117,6 +122,7 @@ def test_retention_counts_only_reviews_of_cards_in_review_state(learner, card, n
     log_at(learner, card, now, rating=Rating.HARD)
     log_at(learner, card, now, rating=Rating.AGAIN, status_before=CardStatus.LEARNING)
     result = stats.retention(learner=learner, since=None)
+    assert stats.retention(learner=learner, since=now.date() + timedelta(days=1)).reviews == 0
     assert (result.reviews, result.passed, result.rate) == (2, 1, 0.5)
     assert stats.retention(learner=UserFactory(), since=None).rate is None
 

@@ -69,10 +69,15 @@ def daily_stat_add(
 ) -> None:
     """Add (sign 1) or take back (sign -1) one review's counters on its day's row, inside the
     caller's transaction. An UPDATE with F() expressions, so that two concurrent reviews of one
-    learner both count; the first review of a day inserts the row."""
+    learner both count; the first review of a day inserts the row, and taking back its last one
+    deletes it."""
     changes = {name: F(name) + sign * value for name, value in counters.items() if value}
     rows = DailyStat.objects.filter(learner_id=learner_id, bank_id=bank_id, day=day)
-    if rows.update(**changes) or sign < 0:
+    if sign < 0:
+        rows.update(**changes)
+        rows.filter(reviews=0).delete()  # as a rebuild would have no row for the day
+        return
+    if rows.update(**changes):
         return
     try:
         with transaction.atomic():  # a savepoint: a concurrent first insert only undoes this

@@ -24,34 +24,13 @@ from quizzes.models import (
     Bank,
     Card,
     CardState,
-    CardStatus,
     LearnerProfile,
-    Rating,
-    ReviewLog,
     Topic,
 )
 from quizzes.selectors import learner_profile_get, scheduler_config
+from quizzes.stats import history
 from quizzes.stats.expressions import LearnerDate, mastered_q, with_days_since_review
-
-MAX_DAYS = 365
-STREAK_FIRST_WINDOW = 32
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    reviews: int
-    again: int = 0
-
-
-@dataclass(frozen=True)
-class Retention:
-    reviews: int
-    passed: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.passed / self.reviews if self.reviews else None
+from quizzes.stats.history import DayCount, Retention, learner_today
 
 
 @dataclass(frozen=True)
@@ -78,11 +57,6 @@ class Progress:
     desired_retention: float
 
 
-def _live_logs(learner: AbstractBaseUser, bank_ids: Sequence[int] | None) -> QuerySet[ReviewLog]:
-    logs = ReviewLog.objects.filter(learner=learner, undone_at__isnull=True)
-    return logs if bank_ids is None else logs.filter(bank_id__in=bank_ids)
-
-
 def _day(profile: LearnerProfile, field: str) -> LearnerDate:
     return LearnerDate(field, tz_name=profile.timezone, day_start_hour=profile.day_start_hour)
 
@@ -91,87 +65,6 @@ def _day_start(profile: LearnerProfile, day: date) -> datetime:
     return scheduling.date_bounds(
         day, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
     )[0]
-
-
-def learner_today(*, profile: LearnerProfile, now: datetime) -> date:
-    return scheduling.learner_date(
-        now, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
-    )
-
-
-def streak(
-    *,
-    learner: AbstractBaseUser,
-    profile: LearnerProfile,
-    now: datetime,
-    bank_ids: Sequence[int] | None = None,
-) -> int:
-    """Consecutive learner days with a review, ending today (or yesterday, if none yet today).
-
-    Looks back over a window that doubles only while the streak fills it, so the usual cost is
-    one query over the last few weeks, not the learner's whole history.
-    """
-    today = learner_today(profile=profile, now=now)
-    window = STREAK_FIRST_WINDOW
-    while True:
-        since = _day_start(profile, today - timedelta(days=window - 1))
-        days = set(
-            _live_logs(learner, bank_ids)
-            .filter(reviewed_at__gte=since, reviewed_at__lte=now)
-            .annotate(day=_day(profile, "reviewed_at"))
-            .values_list("day", flat=True)
-            .distinct()
-        )
-        cursor = today if today in days else today - timedelta(days=1)
-        count = 0
-        while cursor in days:
-            count += 1
-            cursor -= timedelta(days=1)
-        if count < window - 1 or window >= 100 * MAX_DAYS:
-            return count
-        window *= 4
-
-
-def reviews_per_day(
-    *,
-    learner: AbstractBaseUser,
-    profile: LearnerProfile,
-    now: datetime,
-    days: int,
-    bank_ids: Sequence[int] | None = None,
-) -> list[DayCount]:
-    """Live reviews (and how many were Again) on each of the last `days` learner days."""
-    today = learner_today(profile=profile, now=now)
-    first = today - timedelta(days=days - 1)
-    rows = (
-        _live_logs(learner, bank_ids)
-        .filter(reviewed_at__gte=_day_start(profile, first), reviewed_at__lte=now)
-        .annotate(day=_day(profile, "reviewed_at"))
-        .values("day")
-        .annotate(reviews=Count("id"), again=Count("id", filter=Q(rating=Rating.AGAIN)))
-        .order_by("day")
-    )
-    found = {row["day"]: row for row in rows}
-    out = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        row = found.get(day, {"reviews": 0, "again": 0})
-        out.append(DayCount(day, row["reviews"], row["again"]))
-    return out
-
-
-def retention(
-    *,
-    learner: AbstractBaseUser,
-    since: datetime | None,
-    bank_ids: Sequence[int] | None = None,
-) -> Retention:
-    """Share of reviews of cards in review state that were not Again (since `since`)."""
-    logs = _live_logs(learner, bank_ids).filter(status_before=CardStatus.REVIEW)
-    if since is not None:
-        logs = logs.filter(reviewed_at__gte=since)
-    counts = logs.aggregate(reviews=Count("id"), passed=Count("id", filter=~Q(rating=Rating.AGAIN)))
-    return Retention(reviews=counts["reviews"], passed=counts["passed"])
 
 
 def _in_subtree(topics: str) -> Q:
@@ -274,14 +167,15 @@ def learner_progress(
     profile = learner_profile_get(learner=learner)
     config = scheduler_config(profile)
     today = learner_today(profile=profile, now=now)
-    window_start = _day_start(profile, today - timedelta(days=days - 1))
     return Progress(
         today=today,
-        streak=streak(learner=learner, profile=profile, now=now, bank_ids=bank_ids),
-        reviews_per_day=reviews_per_day(
+        streak=history.streak(learner=learner, profile=profile, now=now, bank_ids=bank_ids),
+        reviews_per_day=history.reviews_per_day(
             learner=learner, profile=profile, now=now, days=days, bank_ids=bank_ids
         ),
-        retention=retention(learner=learner, since=window_start, bank_ids=bank_ids),
+        retention=history.retention(
+            learner=learner, since=today - timedelta(days=days - 1), bank_ids=bank_ids
+        ),
         mastery=topic_mastery(learner=learner, now=now, config=config, bank_ids=bank_ids),
         forecast=due_forecast(
             learner=learner, profile=profile, now=now, days=forecast_days, bank_ids=bank_ids
