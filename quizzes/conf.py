@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     # Personal scheduler parameters are kept only with this many live reviews (Anki's minimum
     # for optimising) and this many held-out later items to test them on.
     "OPTIMISER_MIN_REVIEWS": 400,
+    # Time since a card's last review: "learner-days" as Anki counts it, or "24h" as fsrs does
+    # (whole 24-hour periods). bench/scheduler_sim.py compares them; README has the figures.
+    "ELAPSED_DAYS": "learner-days",
     "OPTIMISER_MIN_TEST_ITEMS": 50,
 }
 

@@ -127,9 +127,11 @@ def test_retention_counts_only_reviews_of_cards_in_review_state(learner, card, n
     assert stats.retention(learner=UserFactory(), since=None).rate is None
 
 
+@pytest.mark.parametrize("elapsed", [scheduling.LEARNER_DAYS, scheduling.HOURS_24])
 @pytest.mark.parametrize("retention", [0.7, 0.8, 0.9, 0.95, 0.99])
-def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention):
-    profile = profile_of(learner, retention=retention)
+def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention, elapsed, settings):
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "ELAPSED_DAYS": elapsed}
+    profile = profile_of(learner, tz="America/New_York", hour=5, retention=retention)
     bank = EnrollmentFactory(learner=learner).bank
     config = scheduler_config(profile)
     states = []
@@ -149,7 +151,9 @@ def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention)
             )
         )
     in_sql = set(
-        stats.with_days_since_review(CardState.objects.filter(learner=learner), now=now)
+        stats.with_days_since_review(
+            CardState.objects.filter(learner=learner), now=now, config=config
+        )
         .filter(stats.mastered_q(config=config))
         .values_list("pk", flat=True)
     )

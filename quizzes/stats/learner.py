@@ -106,6 +106,7 @@ def topic_mastery(
             card__retired_at__isnull=True,
         ),
         now=now,
+        config=config,
     )
     mastered = states.filter(mastered_q(config=config)).filter(
         _in_subtree("card__question__topics")
@@ -207,6 +208,7 @@ def mastery(
     states = with_days_since_review(
         CardState.objects.filter(learner=learner, bank=bank, retired=False, card__in=cards),
         now=now,
+        config=config,
     ).filter(mastered_q(config=config))
     return Mastery(
         cards=cards.values("pk").distinct().count(),
