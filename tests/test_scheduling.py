@@ -389,7 +389,9 @@ def test_a_card_due_at_0921_answered_in_a_0900_session_two_days_on_has_waited_tw
         (datetime(2026, 3, 28, 9, 0, tzinfo=UTC), datetime(2026, 3, 29, 8, 0, tzinfo=UTC), 1),
     ],
 )
-def test_learner_days_follow_the_day_start_and_dst(last: datetime, now: datetime, days: int) -> None:
+def test_learner_days_follow_the_day_start_and_dst(
+    last: datetime, now: datetime, days: int
+) -> None:
     assert scheduling.elapsed_days(last, now=now, config=LEARNER) == days
 
 
