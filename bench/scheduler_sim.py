@@ -544,6 +544,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--modifiers", default="0.6,0.8,1.0,1.25,1.6", help="SM-2 interval modifiers"
     )
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.4,
+        help="hidden parameters are the defaults × a factor from 1±spread (0: the defaults)",
+    )
+    parser.add_argument(
+        "--only",
+        default="main,hours,personal,sm2",
+        help="the families of arms to run (main, hours, personal, sm2)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--png", type=Path, default=ROOT / "docs" / "scheduler_sim.png")
@@ -558,7 +569,8 @@ def main(argv: list[str] | None = None) -> dict:
         retentions = [0.85, 0.9]
     modifiers = [float(m) for m in args.modifiers.split(",")]
     specs = make_learners(learners, cards, days, args.seed, args.spread)
-    arms = make_arms(retentions, modifiers)
+    families = {FAMILIES[name] for name in args.only.split(",")}
+    arms = [arm for arm in make_arms(retentions, modifiers) if arm.family in families]
     started = time.perf_counter()
     outcomes: dict[str, list[Outcome]] = {arm.key: [] for arm in arms}
     with tempfile.TemporaryDirectory(prefix="kmodquiz-sim-") as workdir:

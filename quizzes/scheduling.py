@@ -192,9 +192,7 @@ def _answer(
     schedule: Schedule, rating: int, now: datetime, config: Config, card_id: int, learner_id: int
 ) -> Schedule:
     scheduler = _scheduler(config, fuzz_seed(card_id, schedule.reps, learner_id))
-    card, _log = scheduler.review_card(
-        _to_fsrs(schedule, now, config), fsrs.Rating(rating), now
-    )
+    card, _log = scheduler.review_card(_to_fsrs(schedule, now, config), fsrs.Rating(rating), now)
     lapsed = schedule.status == REVIEW and rating == AGAIN
     return Schedule(
         status=_FROM_FSRS_STATE[card.state],

@@ -236,3 +236,31 @@ def test_a_parent_topic_rolls_up_its_subtopics_cards(learner, now):
     assert rows["mod_params/sysfs"] == (2, 1)
     assert rows["mod_params"] == (3, 2)
     assert rows["modXparams/other"] == (1, 0)
+
+
+@pytest.mark.parametrize("elapsed", [scheduling.LEARNER_DAYS, scheduling.HOURS_24])
+def test_topic_mastery_agrees_with_fsrs_retrievability(learner, now, elapsed, settings):
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "ELAPSED_DAYS": elapsed}
+    profile = profile_of(learner, tz="Europe/Berlin", hour=4, retention=0.85)
+    bank = EnrollmentFactory(learner=learner).bank
+    topic = TopicFactory(bank=bank, slug="all")
+    config = scheduler_config(profile)
+    states = [
+        CardState.objects.create(
+            learner=learner,
+            card=card_of(QuestionFactory(bank=bank, kind="true_false", topics=[topic])),
+            bank=bank,
+            status=CardStatus.REVIEW,
+            stability=0.5 + n * 0.3,
+            difficulty=5.0,
+            due=now,
+            last_review=now - timedelta(days=n * 1.7, hours=n % 5),
+            reps=3,
+        )
+        for n in range(30)
+    ]
+    by_fsrs = sum(
+        scheduling.retrievability(schedule_of(s), now=now, config=config) >= 0.85 for s in states
+    )
+    [row] = stats.topic_mastery(learner=learner, now=now, config=config, bank_ids=[bank.pk])
+    assert row.mastered == by_fsrs and 0 < by_fsrs < len(states)

@@ -24,12 +24,18 @@ from quizzes.models import (
     Bank,
     Card,
     CardState,
+    CardStatus,
     LearnerProfile,
     Topic,
 )
 from quizzes.selectors import learner_profile_get, scheduler_config
 from quizzes.stats import history
-from quizzes.stats.expressions import LearnerDate, mastered_q, with_days_since_review
+from quizzes.stats.expressions import (
+    LearnerDate,
+    days_until_retention,
+    mastered_q,
+    with_days_since_review,
+)
 from quizzes.stats.history import DayCount, Retention, learner_today
 
 
@@ -98,30 +104,61 @@ def topic_mastery(
     cards = Card.objects.filter(bank_id=OuterRef("bank_id"), retired_at__isnull=True).filter(
         _in_subtree("question__topics")
     )
-    states = with_days_since_review(
-        CardState.objects.filter(
-            learner=learner,
-            bank_id=OuterRef("bank_id"),
-            retired=False,
-            card__retired_at__isnull=True,
-        ),
-        now=now,
-        config=config,
-    )
-    mastered = states.filter(mastered_q(config=config)).filter(
-        _in_subtree("card__question__topics")
-    )
     topics = (
         Topic.objects.filter(bank_id__in=bank_ids)
-        .annotate(n_cards=_distinct(cards, "id"), n_mastered=_distinct(mastered, "card_id"))
+        .annotate(n_cards=_distinct(cards, "id"))
         .order_by("bank__slug", "slug")
     )
+    mastered = _mastered_by_topic(learner=learner, now=now, config=config, bank_ids=bank_ids)
     return [
-        TopicMastery(bank=bank_slug, topic=slug, title=title, cards=total, mastered=done)
-        for bank_slug, slug, title, total, done in topics.values_list(
-            "bank__slug", "slug", "title", "n_cards", "n_mastered"
+        TopicMastery(
+            bank=bank_slug,
+            topic=slug,
+            title=title,
+            cards=total,
+            mastered=len(mastered.get((bank_id, slug), ())),
+        )
+        for bank_id, bank_slug, slug, title, total in topics.values_list(
+            "bank_id", "bank__slug", "slug", "title", "n_cards"
         )
     ]
+
+
+def _mastered_by_topic(
+    *,
+    learner: AbstractBaseUser,
+    now: datetime,
+    config: scheduling.Config,
+    bank_ids: Sequence[int],
+) -> dict[tuple[int, str], set[int]]:
+    """The learner's mastered cards under each (bank, topic slug), a topic counting its subtree.
+
+    Decided in Python, one row per (card, topic) of the learner's started cards: the rule is
+    the scheduler's own (scheduling.elapsed_days against the stability's horizon), and counting
+    learner days in SQL would cost a time-zone conversion per row and per topic on SQLite.
+    """
+    horizon = days_until_retention(config)
+    rows = CardState.objects.filter(
+        learner=learner,
+        bank_id__in=bank_ids,
+        retired=False,
+        card__retired_at__isnull=True,
+        status__gt=CardStatus.NEW,
+        stability__isnull=False,
+        last_review__isnull=False,
+        card__question__topics__isnull=False,
+    ).values_list("card_id", "bank_id", "stability", "last_review", "card__question__topics__slug")
+    known: dict[int, bool] = {}
+    out: dict[tuple[int, str], set[int]] = {}
+    for card_id, bank_id, stability, last_review, slug in rows:
+        if card_id not in known:
+            elapsed = scheduling.elapsed_days(last_review, now=now, config=config)
+            known[card_id] = elapsed <= stability * horizon
+        if known[card_id]:
+            parts = slug.split("/")
+            for depth in range(1, len(parts) + 1):
+                out.setdefault((bank_id, "/".join(parts[:depth])), set()).add(card_id)
+    return out
 
 
 def due_forecast(
