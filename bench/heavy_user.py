@@ -232,9 +232,9 @@ def measure_item_analysis(repeat: int, seed: int) -> str:
     try:
         from quizzes import analytics
     except ImportError:
-        return "not on this branch (quizzes.analytics comes with the analytics branch)"
+        return "skipped: analytics not merged (no quizzes.analytics on this branch)"
     if not hasattr(analytics, "bank_item_analysis"):
-        return "not on this branch (analytics.bank_item_analysis)"
+        return "skipped: analytics not merged (no analytics.bank_item_analysis)"
     from django.contrib.auth import get_user_model
 
     from quizzes.models import Attempt, Bank, Card, Question
@@ -290,9 +290,9 @@ def measure_card_browser(repeat: int, states: int) -> str:
     try:
         from quizzes import analytics
     except ImportError:
-        return "not on this branch (quizzes.analytics comes with the analytics branch)"
+        return "skipped: analytics not merged (no quizzes.analytics on this branch)"
     if not hasattr(analytics, "card_browser_page"):
-        return "not on this branch (analytics.card_browser_page)"
+        return "skipped: analytics not merged (no analytics.card_browser_page)"
     from django.contrib.auth import get_user_model
 
     from quizzes.models import Bank, Card, CardState, CardStatus, Enrollment, Question
