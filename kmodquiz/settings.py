@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "quizzes.models.Rating",
         "ReportStatusEnum": "quizzes.models.QuestionReport.Status",
         "VisibilityEnum": "quizzes.models.Bank.Visibility",
+        "ImportStatusEnum": "quizzes.models.ImportRun.Status",
+        "ImportStageEnum": "quizzes.models.ImportRun.Stage",
     },
 }
 
@@ -280,6 +282,10 @@ KMODQUIZ = {
     # Personal parameters are kept only with this many reviews (docs/scheduler.md).
     "OPTIMISER_MIN_REVIEWS": int(os.environ.get("KMODQUIZ_OPTIMISER_MIN_REVIEWS", "400")),
     "OPTIMISER_MIN_TEST_ITEMS": 50,
+    # Imports: the largest file accepted, and the size from which an import runs as a
+    # background task (an Anki package always does).
+    "IMPORT_MAX_BYTES": int(os.environ.get("KMODQUIZ_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "IMPORT_TASK_THRESHOLD": int(os.environ.get("KMODQUIZ_IMPORT_TASK_THRESHOLD", "500")),
 }
 
 LOGGING = {

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # (whole 24-hour periods). bench/scheduler_sim.py compares them; README has the figures.
     "ELAPSED_DAYS": "learner-days",
     "OPTIMISER_MIN_TEST_ITEMS": 50,
+    "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+    "IMPORT_TASK_THRESHOLD": 500,
 }
 
 

@@ -23,7 +23,7 @@ from quizzes.models.banks import (
     Topic,
 )
 from quizzes.models.courses import Course, CourseMembership
-from quizzes.models.imports import ImportRun
+from quizzes.models.imports import ImportFile, ImportRun
 from quizzes.models.learners import Enrollment, LearnerProfile
 from quizzes.models.progress import DAILY_COUNTERS, DailyStat, ParameterFit
 from quizzes.models.reports import QuestionReport
@@ -43,6 +43,7 @@ __all__ = [
     "CourseMembership",
     "DailyStat",
     "Enrollment",
+    "ImportFile",
     "ImportRun",
     "LearnerProfile",
     "ParameterFit",

@@ -10,13 +10,10 @@ from quizzes.services.attempts import (
     override_allowed,
 )
 from quizzes.services.banks import (
-    ImportSummary,
-    bank_import,
     bank_retire,
     banks_visible_to,
     card_keys,
     enroll,
-    import_run_failed,
     question_retire,
     question_sync_cards,
     unenroll,
@@ -29,6 +26,7 @@ from quizzes.services.cards import (
     card_unsuspend,
     retrievability_now,
 )
+from quizzes.services.imports import ImportSummary, bank_import, import_confirm, import_submit
 from quizzes.services.queue import (
     QueueItem,
     QueueResult,
@@ -65,7 +63,8 @@ __all__ = [
     "elapsed_ms_from_token",
     "enroll",
     "enrollment_get",
-    "import_run_failed",
+    "import_confirm",
+    "import_submit",
     "override_allowed",
     "question_retire",
     "question_sync_cards",

@@ -40,7 +40,11 @@ def bank_cohort_progress(*, bank: Bank, now: datetime, days: int = 30) -> QueryS
 def cohort_progress(
     enrollments: QuerySet[Enrollment], *, now: datetime, days: int = 30
 ) -> QuerySet[Enrollment]:
-    """Enrolments annotated with each learner's progress in that enrolment's bank (one query)."""
+    """Enrolments annotated with each learner's progress in that enrolment's bank (one query).
+
+    `overridden` counts the answers judged wrong whose learner said "I was right": accuracy
+    counts them apart, as correct / (graded - overridden).
+    """
     logs = ReviewLog.objects.filter(
         learner_id=OuterRef("learner_id"), bank_id=OuterRef("bank_id"), undone_at__isnull=True
     )
