@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import ImportRun, Question
-from tests.browser.test_pages import bank_world  # noqa: F401 - the fixture
 from tests.importers.test_native import bank_doc, question
 from tests.worker import run_worker
 
