@@ -513,7 +513,7 @@ def plot(summaries: list[ArmSummary], path: Path) -> None:
         for x, y, arm in points:
             text = f"{arm.retention:.2f}" if arm.kind == "fsrs" else f"×{arm.interval_modifier}"
             ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, -11), fontsize=7)
-    ax.set_xlabel("reviews per learner in the year (learning steps included)")
+    ax.set_xlabel("reviews per learner over the run (learning steps included)")
     ax.set_ylabel(f"knowledge: Σ hidden recall probability, last {KNOWLEDGE_DAYS} days")
     ax.set_title("Reviews against knowledge (labels: desired retention / SM-2 interval modifier)")
     ax.grid(alpha=0.3)
