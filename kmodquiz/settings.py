@@ -8,6 +8,9 @@ CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis:
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
                request; tests), "rq" (Redis, run `manage.py rqworker`) or a dotted backend path
 KMODQUIZ_LTI_ENABLED  "0" leaves the LTI 1.3 tool (quizzes.lti) out: no app, URLs or middleware
+KMODQUIZ_ELAPSED_DAYS  "learner-days" (default, as Anki) or "24h" (as fsrs): how the scheduler
+               counts the time since a card's last review
+KMODQUIZ_OPTIMISER_MIN_REVIEWS  reviews a learner needs before fitted parameters can be kept (400)
 TASKS_REDIS_URL, SESSION_ENGINE, STATIC_ROOT ...: see the scale-out block below and
                docs/deployment.md, which lists every variable
 """
@@ -299,6 +302,11 @@ KMODQUIZ = {
     "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
     # A rotated-out tool key stays in the JWKS this long (platforms cache keys).
     "LTI_KEY_GRACE_DAYS": int(os.environ.get("KMODQUIZ_LTI_KEY_GRACE_DAYS", "7")),
+    # Time since a card's last review: "learner-days" (as Anki) or "24h" (as fsrs); see README.
+    "ELAPSED_DAYS": os.environ.get("KMODQUIZ_ELAPSED_DAYS", "learner-days"),
+    # Personal parameters are kept only with this many reviews (docs/scheduler.md).
+    "OPTIMISER_MIN_REVIEWS": int(os.environ.get("KMODQUIZ_OPTIMISER_MIN_REVIEWS", "400")),
+    "OPTIMISER_MIN_TEST_ITEMS": 50,
     # Imports: the largest file accepted, and the size from which an import runs as a
     # background task (an Anki package always does).
     "IMPORT_MAX_BYTES": int(os.environ.get("KMODQUIZ_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),

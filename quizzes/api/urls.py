@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from quizzes.api.views import banks, courses, imports, me, questions, study, tokens
+from quizzes.api.views import banks, courses, imports, me, parameters, questions, study, tokens
 
 v1 = [
     path("ping", tokens.PingView.as_view(), name="api-ping"),
@@ -77,6 +77,7 @@ v1 = [
     path("me/progress", me.MyProgressView.as_view(), name="api-me-progress"),
     path("me/reviews", me.MyReviewListView.as_view(), name="api-me-reviews"),
     path("me/profile", me.MyProfileView.as_view(), name="api-me-profile"),
+    path("me/optimise", parameters.MyOptimiseView.as_view(), name="api-me-optimise"),
 ]
 
 urlpatterns = [

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 OK, CREATED, NO_CONTENT = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.NO_CONTENT
 BAD, UNAUTH, FORBIDDEN = HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN
 NOT_FOUND, CONFLICT = HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT
+ACCEPTED = HTTPStatus.ACCEPTED
 UNSUPPORTED = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 Path = Callable[[World], str]
@@ -338,6 +339,8 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         lambda w: {"day_start_hour": 5},
         (UNAUTH, OK, OK, OK, OK),
     ),
+    ("my parameters", "get", lambda w: "/api/v1/me/optimise", None, (UNAUTH, OK, OK, OK, OK)),
+    ("optimise", "post", lambda w: "/api/v1/me/optimise", None, (UNAUTH, *[ACCEPTED] * 4)),
     ("schema", "get", lambda w: "/api/schema/", None, (OK, OK, OK, OK, OK)),
 ]
 
