@@ -1,0 +1,29 @@
+"""Analytics that answer questions: item analysis of a bank (Moodle's question statistics from
+first attempts), the cohort learner by learner, and the learner's card browser.
+
+One module per concern; this package re-exports what the pages, the API and the benches use.
+"""
+
+from quizzes.analytics.items import SORT_KEYS, BankAnalysis, QuestionStats, bank_item_analysis
+from quizzes.analytics.moodle import Flag, ItemSums
+from quizzes.analytics.responses import (
+    AnswerCount,
+    DeletionStats,
+    OptionCount,
+    answer_text,
+    deletion_breakdown,
+)
+
+__all__ = [
+    "SORT_KEYS",
+    "AnswerCount",
+    "BankAnalysis",
+    "DeletionStats",
+    "Flag",
+    "ItemSums",
+    "OptionCount",
+    "QuestionStats",
+    "answer_text",
+    "bank_item_analysis",
+    "deletion_breakdown",
+]
