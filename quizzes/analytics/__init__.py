@@ -4,6 +4,16 @@ first attempts), the cohort learner by learner, and the learner's card browser.
 One module per concern; this package re-exports what the pages, the API and the benches use.
 """
 
+from quizzes.analytics.browser import (
+    MAX_PER_PAGE,
+    SORTS,
+    STATES,
+    CardFilters,
+    CardPage,
+    CardRow,
+    card_browser_page,
+    filtered_cards,
+)
 from quizzes.analytics.items import SORT_KEYS, BankAnalysis, QuestionStats, bank_item_analysis
 from quizzes.analytics.moodle import Flag, ItemSums
 from quizzes.analytics.responses import (
@@ -15,7 +25,13 @@ from quizzes.analytics.responses import (
 )
 
 __all__ = [
+    "MAX_PER_PAGE",
+    "SORTS",
     "SORT_KEYS",
+    "STATES",
+    "CardFilters",
+    "CardPage",
+    "CardRow",
     "AnswerCount",
     "BankAnalysis",
     "DeletionStats",
@@ -25,5 +41,7 @@ __all__ = [
     "QuestionStats",
     "answer_text",
     "bank_item_analysis",
+    "card_browser_page",
     "deletion_breakdown",
+    "filtered_cards",
 ]

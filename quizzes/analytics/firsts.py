@@ -1,12 +1,16 @@
 """The first attempts that item analysis reads, as SQL shared by its queries.
 
-A learner's first attempt at a card is their earliest Attempt row for it (by attempted_at, then
-id): the verdict the grader gave the first time they met the card, before any review taught them
-the answer. A question's score for a learner is the mean of their first-attempt scores at its
-cards, so a cloze question with three deletions is one item whose score is the mean of the three
-blanks the learner has met (as Moodle scores a Cloze question as one item from its parts). A
-flashcard has no graded verdict: its first attempt scores 0 when the learner rated it Again and 1
-otherwise, and counts only once it has been rated.
+A learner's first attempt at a card is their earliest Attempt row for it made while the card was
+new to them (reps = 0; by attempted_at, then id): the verdict the grader gave the first time they
+met the card, before any review taught them the answer. (An attempt row exists for every answer
+since attempts were recorded; a learner whose history with a card began before that has no
+first attempt at it, and their later answers are not first attempts, so they are left out.)
+
+A question's score for a learner is the mean of their first-attempt scores at its cards, so a
+cloze question with three deletions is one item whose score is the mean of the blanks the learner
+has met (as Moodle scores a Cloze question as one item from its parts). A flashcard has no graded
+verdict: its first attempt scores 0 when the learner rated it Again and 1 otherwise, and counts
+only once it has been rated.
 """
 
 from __future__ import annotations
@@ -18,15 +22,15 @@ from quizzes.models import Attempt, Question, ReviewLog
 
 @lru_cache(maxsize=1)
 def ranked_attempts_cte() -> str:
-    """`ranked`: a bank's attempts (one %s: the bank id) numbered per learner and card, k = 1
-    for the first."""
+    """`ranked`: a bank's attempts at new cards (one %s: the bank id) numbered per learner and
+    card, k = 1 for the first (the partial index attempt_first_by_bank serves it in order)."""
     attempts = Attempt._meta.db_table
     return f"""ranked AS (
   SELECT a.id, a.learner_id, a.question_id, a.card_id, a.correct, a.score, a.answer,
     a.elapsed_ms, a.review_id,
     ROW_NUMBER() OVER (PARTITION BY a.learner_id, a.card_id ORDER BY a.attempted_at, a.id) AS k
   FROM {attempts} a
-  WHERE a.bank_id = %s
+  WHERE a.bank_id = %s AND a.reps = 0
 )"""
 
 
@@ -64,7 +68,15 @@ def learner_question_cte() -> str:
 def statistics_sql() -> str:
     """Per question: the sums of moodle.ItemSums, the mean and median answer time, how many
     first attempts had a time, and (on every row) how many learners the analysis covers (one %s:
-    the bank id)."""
+    the bank id).
+
+    Σ x₍ₖ₎y₍ₖ₎ pairs the k-th smallest score with the k-th smallest rest. Rather than joining
+    two ranked lists row by row, it sums over the runs of equal scores: with runs of values
+    v₁ < … < v_J ending at ranks h₁ < … < h_J (`xranks`) and Y(h) the sum of the h smallest
+    rests, Σ_j v_j·(Y(h_j) − Y(h_{j−1})) = Σ_j Y(h_j)·(v_j − v_{j+1}), v_{J+1} = 0. Y(h_j) is
+    a running sum over the ranked rests with each run's end merged in after rank h_j (`merged`,
+    `running`): one sort, no join, whatever the cohort's size.
+    """
     return f"""WITH {ranked_attempts_cte()},
 {firsts_cte()},
 {learner_question_cte()},
@@ -76,16 +88,32 @@ pairs AS (
     CASE WHEN lt.n > 1 THEN (lt.total - lq.x) / (lt.n - 1) END AS y
   FROM lq JOIN lt ON lt.learner_id = lq.learner_id
 ),
-ordered AS (
-  SELECT question_id, x, y,
-    ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY x) AS rx,
-    ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY y) AS ry
+xs AS (
+  SELECT question_id, x, COUNT(*) AS c FROM pairs WHERE y IS NOT NULL GROUP BY question_id, x
+),
+xranks AS (
+  SELECT question_id, x,
+    SUM(c) OVER (PARTITION BY question_id ORDER BY x) AS hi,
+    LEAD(x, 1, 0.0) OVER (PARTITION BY question_id ORDER BY x) AS next_x
+  FROM xs
+),
+yranks AS (
+  SELECT question_id, y, ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY y) AS k
   FROM pairs WHERE y IS NOT NULL
 ),
+merged AS (
+  SELECT question_id, k, 0 AS side, y, CAST(NULL AS DOUBLE PRECISION) AS dx FROM yranks
+  UNION ALL
+  SELECT question_id, hi, 1, CAST(NULL AS DOUBLE PRECISION), x - next_x FROM xranks
+),
+running AS (
+  SELECT question_id, dx,
+    SUM(y) OVER (PARTITION BY question_id ORDER BY k, side ROWS UNBOUNDED PRECEDING) AS cum
+  FROM merged
+),
 sorted AS (
-  SELECT a.question_id, SUM(a.x * b.y) AS sorted_xy
-  FROM ordered a JOIN ordered b ON b.question_id = a.question_id AND b.ry = a.rx
-  GROUP BY a.question_id
+  SELECT question_id, SUM(cum * dx) AS sorted_xy FROM running WHERE dx IS NOT NULL
+  GROUP BY question_id
 ),
 totals AS (
   SELECT question_id, COUNT(*) AS n, SUM(x) AS sum_x, SUM(x * x) AS sum_xx, COUNT(y) AS m,

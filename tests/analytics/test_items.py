@@ -53,7 +53,9 @@ def test_sql_equals_moodles_calculator_on_complete_data(now, seed):
     rng = random.Random(seed)
     ability = [rng.gauss(0, 1.2) for _ in range(14)]
     difficulty = [rng.gauss(0, 1) for _ in range(5)]
-    marks = [[float(rng.random() < 1 / (1 + 2.718 ** (d - a))) for d in difficulty] for a in ability]
+    marks = [
+        [float(rng.random() < 1 / (1 + 2.718 ** (d - a))) for d in difficulty] for a in ability
+    ]
     bank = BankFactory()
     questions, _ = answer_matrix(bank, marks, now=now)
     report = bank_item_analysis(bank=bank, now=now)
@@ -104,9 +106,16 @@ def test_a_flashcard_scores_by_its_first_rating_once_rated(now):
     learners = [UserFactory() for _ in range(3)]
     for learner, rating in zip(learners[:2], (Rating.AGAIN, Rating.GOOD), strict=True):
         services.enroll(learner=learner, bank=bank)
-        log = services.review_submit(learner=learner, card=card, answer=None, rating=rating, now=now)
+        log = services.review_submit(
+            learner=learner, card=card, answer=None, rating=rating, now=now
+        )
         AttemptFactory(
-            learner=learner, card=card, correct=None, score=0.0, review_id=log.log_id, attempted_at=now
+            learner=learner,
+            card=card,
+            correct=None,
+            score=0.0,
+            review_id=log.log_id,
+            attempted_at=now,
         )
     # Checked, never rated: no score yet.
     AttemptFactory(learner=learners[2], card=card, correct=None, score=0.0, attempted_at=now)
@@ -139,7 +148,9 @@ def test_multiple_choice_and_true_false_count_each_option(now):
         AttemptFactory(card=card_of(multiple), answer=answer, score=0.5, attempted_at=now)
     statement = QuestionFactory(bank=bank, kind="true_false")  # true is right
     for answer in (True, False, False):
-        AttemptFactory(card=card_of(statement), answer=answer, score=float(answer), attempted_at=now)
+        AttemptFactory(
+            card=card_of(statement), answer=answer, score=float(answer), attempted_at=now
+        )
     report = bank_item_analysis(bank=bank, now=now)
     chosen = {o.id: o.chosen for o in report.get(multiple.pk).options}
     assert chosen == {"a": 2, "b": 2, "c": 1, "d": 0}
@@ -153,7 +164,13 @@ def test_typed_questions_list_their_most_common_wrong_answers(now):
     bank = BankFactory()
     question = QuestionFactory(bank=bank, kind="shell_command")
     card = card_of(question)
-    given = ["rmmod  mod1", "RMMOD mod1", "rmmod mod1", "modprobe mod1", question.spec["accepted"][0]]
+    given = [
+        "rmmod  mod1",
+        "RMMOD mod1",
+        "rmmod mod1",
+        "modprobe mod1",
+        question.spec["accepted"][0],
+    ]
     for answer in given:
         right = answer == question.spec["accepted"][0]
         AttemptFactory(card=card, answer=answer, score=float(right), attempted_at=now)
@@ -214,10 +231,15 @@ def test_overrides_and_open_reports_are_counted_per_question(now):
     for answer in ("modules dep", "modules dep", "mod.dep"):
         AttemptFactory(card=card, answer=answer, score=0.0, overridden=True, attempted_at=now)
     learner = UserFactory()
-    QuestionReport.objects.create(question=question, bank=bank, reporter=learner, text="x", created_at=now)
+    QuestionReport.objects.create(
+        question=question, bank=bank, reporter=learner, text="x", created_at=now
+    )
     stats = bank_item_analysis(bank=bank, now=now).get(question.pk)
     assert stats.overrides == 3
-    assert [(a.answer, a.count) for a in stats.override_answers] == [("modules dep", 2), ("mod.dep", 1)]
+    assert [(a.answer, a.count) for a in stats.override_answers] == [
+        ("modules dep", 2),
+        ("mod.dep", 1),
+    ]
     assert stats.open_reports == 1
 
 

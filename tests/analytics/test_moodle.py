@@ -68,7 +68,9 @@ def test_formulas_on_complete_data_equal_moodles_calculator(seed):
     ability = [rng.gauss(0, 1) for _ in range(learners)]
     marks = [
         [
-            rng.choice([0.0, 0.5, 1.0]) if q % 3 == 0 else float(rng.random() < 1 / (1 + math.exp(-a)))
+            rng.choice([0.0, 0.5, 1.0])
+            if q % 3 == 0
+            else float(rng.random() < 1 / (1 + math.exp(-a)))
             for q in range(questions)
         ]
         for a in ability
