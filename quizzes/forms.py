@@ -142,6 +142,11 @@ class QuestionForm(forms.Form):
         initial=2,
     )
     source = forms.CharField(required=False, max_length=300)
+    since = forms.CharField(
+        required=False,
+        max_length=50,
+        help_text="When the behaviour it relies on appeared or changed, e.g. Linux 5.13.",
+    )
     tags = forms.CharField(
         required=False, help_text="Comma-separated, e.g. scenario, dmesg.", max_length=1000
     )

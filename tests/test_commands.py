@@ -55,6 +55,45 @@ def test_demo_users_are_created_idempotently_and_can_sign_in():
     assert Enrollment.objects.filter(learner=learner).count() == Bank.objects.count() == 1
 
 
+def test_bank_report_counts_sources_versions_and_message_formats(tmp_path):
+    dated = question(
+        "q1",
+        "true_false",
+        source="modprobe(8) § OPTIONS (kmod 34); Article § Module Management",
+        since="kmod 29",
+        prompt="```\n$ sudo rmmod fat\nrmmod: ERROR: Module fat is in use by: vfat\n```",
+    )
+    plain = question("q2", "true_false", source="somewhere")
+    kernel = question(
+        "q3",
+        "true_false",
+        source="kernel/module/main.c § load_module() (Linux 6.12)",
+        prompt="```\n$ dmesg\nfoo: loading out-of-tree module taints kernel.\nfoo: hello\n```",
+    )
+    path = tmp_path / "bank.json"
+    path.write_text(json.dumps(bank_doc([dated, plain, kernel])))
+    run("load_bank", str(path))
+    messages = Path(__file__).resolve().parent.parent / "fixtures" / "messages.json"
+    report = run("bank_report", "demo", "--messages", str(messages))
+    lines = [line.strip() for line in report.splitlines()]
+    assert "1  modprobe(8)" in lines and "1  Article" in lines and "1  somewhere" in lines
+    assert "1  kmod 34" in lines and "1  Linux 6.12" in lines and "1  (not stated)" in lines
+    assert "behaviour since: kmod 29: 1" in lines and "sources outside the convention: 1" in lines
+    assert "1  kmod.rmmod.in-use-by" in lines and "1  kernel.module.out-of-tree-taint" in lines
+    assert any(
+        line.startswith("message formats: 2 of ") and "(3 log lines; 1 match no format)" in line
+        for line in lines
+    )
+    unused = next(line for line in lines if line.startswith("unused formats: "))
+    assert "kernel.module.version-magic" in unused and "kmod.rmmod.in-use-by" not in unused
+
+
+def test_bank_report_refuses_a_missing_message_catalogue(tmp_path):
+    run("load_bank", str(SHIPPED))
+    with pytest.raises(CommandError, match="no message catalogue"):
+        run("bank_report", "linux-kernel-modules", "--messages", str(tmp_path / "none.json"))
+
+
 def test_bank_report_lists_the_spellings_each_command_question_accepts(tmp_path):
     load = bank_doc(
         [

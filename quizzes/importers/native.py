@@ -115,6 +115,7 @@ def parse(text: str | bytes) -> ParsedBank:
                 spec=raw["spec"],
                 difficulty=raw["difficulty"],
                 source=raw["source"],
+                since=raw.get("since", ""),
                 tags=tuple(raw.get("tags", [])),
                 topics=tuple(raw["topics"]),
                 line=line,

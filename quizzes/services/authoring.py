@@ -56,6 +56,7 @@ QUESTION_FIELDS = (
     "spec",
     "difficulty",
     "source",
+    "since",
     "tags",
     "topics",
 )
@@ -159,6 +160,8 @@ def _schema_path(parts: Any) -> str:
 def question_validate(*, bank: Bank, data: dict[str, Any]) -> ParsedQuestion:
     """Check a question as the native format would; raise ValidationError keyed by field path."""
     document = {("id" if k == "external_id" else k): v for k, v in data.items()}
+    if document.get("since") == "":
+        del document["since"]  # blank means "not stated"; the format leaves the field out
     problems: dict[str, list[str]] = {}
     for error in _question_validator().iter_errors(document):
         problems.setdefault(_schema_path(error.absolute_path), []).append(error.message)
@@ -184,6 +187,7 @@ def question_validate(*, bank: Bank, data: dict[str, Any]) -> ParsedQuestion:
         spec=data["spec"],
         difficulty=data["difficulty"],
         source=data["source"],
+        since=data.get("since", ""),
         tags=tuple(data.get("tags", [])),
         topics=tuple(topics),
     )
@@ -199,6 +203,7 @@ def question_as_data(question: Question) -> dict[str, Any]:
         "spec": question.spec,
         "difficulty": question.difficulty,
         "source": question.source,
+        "since": question.since,
         "tags": list(question.tags or []),
         "topics": list(question.topics.order_by("slug").values_list("slug", flat=True)),
     }
@@ -211,6 +216,7 @@ def _apply(question: Question, parsed: ParsedQuestion) -> None:
     question.spec = parsed.spec
     question.difficulty = parsed.difficulty
     question.source = parsed.source
+    question.since = parsed.since
     question.tags = list(parsed.tags)
     # The importer's digest: re-importing the same content later finds it unchanged.
     question.content_hash = parsed.content_hash()

@@ -181,6 +181,7 @@ def bank_import(
             "spec",
             "difficulty",
             "source",
+            "since",
             "tags",
             "content_hash",
             "retired_at",
@@ -253,6 +254,7 @@ def _fill(question: Question, pq: ParsedQuestion, digest: str) -> None:
     question.spec = pq.spec
     question.difficulty = pq.difficulty
     question.source = pq.source
+    question.since = pq.since
     question.tags = list(pq.tags)
     question.content_hash = digest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -175,6 +176,22 @@ def test_content_hash_changes_with_content_only() -> None:
     changed["questions"][0]["explanation"] = "A better explanation."
     c = native.parse(json.dumps(changed)).questions[0]
     assert a.content_hash() == b.content_hash() != c.content_hash()
+
+
+def test_since_is_optional_kept_and_part_of_the_digest_only_when_stated() -> None:
+    plain = native.parse(json.dumps(bank_doc())).questions[0]
+    dated_doc = bank_doc([question("q1", "single_choice", since="Linux 5.13")])
+    dated = native.parse(json.dumps(dated_doc)).questions[0]
+    assert plain.since == "" and dated.since == "Linux 5.13"
+    assert dated.content_hash() != plain.content_hash()
+    # A question that states no version keeps the digest it had before the field existed.
+    assert replace(dated, since="").content_hash() == plain.content_hash()
+
+
+@pytest.mark.parametrize("since", ["", "x" * 51, 5.13])
+def test_a_blank_overlong_or_numeric_since_is_refused(since: Any) -> None:
+    problems = problems_of(json.dumps(bank_doc([question("q1", "true_false", since=since)])))
+    assert any("questions[0].since" in p for p in problems), problems
 
 
 def test_a_command_question_may_say_its_options_are_the_point() -> None:

@@ -129,6 +129,12 @@ class QuestionWriteSerializer(serializers.Serializer):
     spec = serializers.DictField(help_text="The answer spec of the kind (docs/formats.md).")
     difficulty = serializers.ChoiceField(choices=[1, 2, 3])
     source = serializers.CharField(allow_blank=True, max_length=300)
+    since = serializers.CharField(
+        allow_blank=True,
+        max_length=50,
+        default="",
+        help_text="When the behaviour it relies on appeared or changed, e.g. `Linux 5.13`.",
+    )
     tags = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
     topics = serializers.ListField(
         child=serializers.CharField(max_length=200), min_length=1, help_text="Topic slugs."
@@ -180,6 +186,7 @@ class QuestionSerializer(QuestionContentMixin):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     difficulty = serializers.IntegerField()
     source = serializers.CharField()
+    since = serializers.CharField(help_text="Empty when not stated.")
     tags = serializers.ListField(child=serializers.CharField())
     topics = serializers.ListField(child=serializers.CharField())
     prompt = MarkdownSerializer()

@@ -29,6 +29,9 @@ class CardContentSerializer(QuestionContentMixin):
     deletion = serializers.CharField(allow_null=True, help_text="Cloze: the deletion it asks.")
     difficulty = serializers.IntegerField()
     source = serializers.CharField()
+    since = serializers.CharField(
+        help_text="When the behaviour it relies on appeared or changed; empty when not stated."
+    )
     prompt = MarkdownSerializer()
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
 
