@@ -14,6 +14,15 @@ from quizzes.analytics.browser import (
     card_browser_page,
     filtered_cards,
 )
+from quizzes.analytics.cohort import (
+    LearnerReport,
+    MasteryCell,
+    MasteryMatrix,
+    MasteryRow,
+    enrolled_learner,
+    learner_report,
+    mastery_matrix,
+)
 from quizzes.analytics.items import SORT_KEYS, BankAnalysis, QuestionStats, bank_item_analysis
 from quizzes.analytics.moodle import Flag, ItemSums
 from quizzes.analytics.responses import (
@@ -37,11 +46,18 @@ __all__ = [
     "DeletionStats",
     "Flag",
     "ItemSums",
+    "LearnerReport",
+    "MasteryCell",
+    "MasteryMatrix",
+    "MasteryRow",
     "OptionCount",
     "QuestionStats",
     "answer_text",
     "bank_item_analysis",
     "card_browser_page",
     "deletion_breakdown",
+    "enrolled_learner",
     "filtered_cards",
+    "learner_report",
+    "mastery_matrix",
 ]

@@ -13,6 +13,7 @@ from quizzes.services.banks import (
     unenroll,
     user_is_bank_instructor,
 )
+from quizzes.services.card_batches import BULK_ACTIONS, BulkResult, cards_bulk_apply
 from quizzes.services.cards import (
     card_bury,
     card_reset,
@@ -39,6 +40,8 @@ from quizzes.services.reviews import (
 )
 
 __all__ = [
+    "BULK_ACTIONS",
+    "BulkResult",
     "CheckResult",
     "ImportSummary",
     "QueueItem",
@@ -55,6 +58,7 @@ __all__ = [
     "card_reset",
     "card_suspend",
     "card_unsuspend",
+    "cards_bulk_apply",
     "elapsed_ms_from_token",
     "enroll",
     "enrollment_get",

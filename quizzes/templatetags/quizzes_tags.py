@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.models import CardStatus, Rating
+from quizzes.models import CardStatus, QuestionKind, Rating
 from quizzes.rendering import markdown_inline, markdown_to_html
 from quizzes.scheduling import format_interval
 
@@ -63,3 +63,20 @@ def status_label(value: Any) -> str:
         return CardStatus(int(value)).label
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def pct(value: float | None, digits: int = 1) -> str:
+    """A figure already in percent (item analysis, mastery): "60.0%", or "—" when undefined."""
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}%"
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    """A question kind's label ("single_choice" -> "Single choice")."""
+    try:
+        return QuestionKind(value).label
+    except ValueError:
+        return value
