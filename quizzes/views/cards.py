@@ -12,11 +12,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from quizzes import analytics, selectors, services
+from quizzes import analytics, charts, selectors, services
 from quizzes.forms import CardSearchForm
-from quizzes.models import Bank, Topic
+from quizzes.models import Bank, Rating, ReviewLog, Topic
 from quizzes.views.common import render_local
 
 SORTABLE = [
@@ -35,6 +36,32 @@ BULK_DONE = {
 }
 NOTHING_CHANGED = "Nothing to change: the cards were already so."
 SEARCH_INVALID = "The search is not valid; fix it and try again."
+
+
+def stability_chart(logs: list[ReviewLog]) -> SafeString | None:
+    """The card info's chart: stability after each live review (oldest first), lapses marked."""
+    points = []
+    for log in logs:
+        stability = (log.state_after or {}).get("stability")
+        if log.undone_at is not None or stability is None:
+            continue
+        rating = Rating(log.rating).label
+        points.append(
+            charts.Point(
+                when=log.reviewed_at,
+                value=float(stability),
+                title=f"{log.reviewed_at:%-d %b %Y}: {rating}, stability {stability:.1f} days",
+                marked=log.rating == Rating.AGAIN,
+            )
+        )
+    if not points:
+        return None
+    return charts.stability_chart(
+        points,
+        title="Stability after each review",
+        desc=f"Stability went from {points[0].value:.1f} to {points[-1].value:.1f} days over "
+        f"{len(points)} review{'s' if len(points) != 1 else ''}.",
+    )
 
 
 def _flag(value: str) -> bool | None:

@@ -156,3 +156,19 @@ def test_a_page_of_studied_cards_takes_the_same_queries_at_60_and_500_cards(worl
     small = first_page_queries(learner_client)
     add_cards(world.learner, 440, studied=True)
     assert first_page_queries(learner_client) == small
+
+
+def test_a_rows_card_info_charts_its_stability(world, learner_client):
+    card = card_of(world.questions["single_choice"])
+    moment = timezone.now() - timedelta(days=5)
+    for answer in ("a", "b", "a"):
+        services.review_submit(
+            learner=world.learner, card=card, answer=answer, rating=None, now=moment
+        )
+        moment += timedelta(days=2)
+    browser = learner_client.get(CARDS).content.decode()
+    info_url = reverse("card-info", args=["kmods", card.pk])
+    assert info_url in browser
+    html = learner_client.get(info_url).content.decode()
+    assert 'class="chart stability"' in html
+    assert html.count("<circle") == 3 and 'class="dot again"' in html
