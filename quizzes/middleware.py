@@ -4,6 +4,8 @@ Django answers an oversized body with an HTML 400, raised lazily when something 
 DRF's parsers read the stream directly and never check the limit at all. Under /api/ this
 middleware refuses a body whose Content-Length exceeds DATA_UPLOAD_MAX_MEMORY_SIZE before
 anything reads it, and turns the errors Django raises while reading into the API's error body.
+A multipart upload (an import's file) may be as large as IMPORT_MAX_BYTES, plus room for the
+form's other fields.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from quizzes import conf
 from quizzes.api.exceptions import BODY_NOT_UTF8, BODY_TOO_LARGE, json_error
 
 API_PREFIX = "/api/"
+MULTIPART_SLACK = 64 * 1024  # the other fields and the part headers of an upload
 
 
 class ApiRequestBodyMiddleware:
@@ -26,6 +30,8 @@ class ApiRequestBodyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+                limit = max(limit or 0, conf.get("IMPORT_MAX_BYTES") + MULTIPART_SLACK)
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

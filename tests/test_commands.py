@@ -1,4 +1,5 @@
-"""Management commands: load_bank upserts the shipped bank; demo users can sign in."""
+"""Management commands: load_bank upserts the shipped bank; import_bank takes any format,
+export_bank writes any format; demo users can sign in."""
 
 from __future__ import annotations
 
@@ -117,3 +118,62 @@ def test_bank_report_lists_the_spellings_each_command_question_accepts(tmp_path)
     assert "ACCEPTED CHANGES: dry run" in leaky
     assert "typed command questions with a grading problem: 1" in report
     assert "spellings" not in run("bank_report", "demo", "--spellings", "0")
+
+
+GIFT = "::g1:: Which tool loads a module with its dependencies? {=modprobe ~insmod ~rmmod}\n"
+
+
+def test_import_bank_guesses_the_format_previews_then_applies(tmp_path):
+    from quizzes.models import ImportRun
+
+    path = tmp_path / "moodle.gift"
+    path.write_text(GIFT)
+    dry = run("import_bank", str(path), "--bank", "moodle", "--dry-run")
+    assert "moodle: 1 created" in dry and "would be applied" in dry
+    assert not Bank.objects.exists() and ImportRun.objects.get().status == "preview"
+    done = run("import_bank", str(path), "--bank", "moodle")
+    assert "1 created" in done and Question.objects.get().external_id == "g1"
+    assert ImportRun.objects.latest("pk").format == "gift"
+    again = run("import_bank", str(path), "--bank", "moodle")
+    assert "0 created, 0 updated, 1 unchanged" in again
+
+
+def test_import_bank_refuses_a_file_over_the_limit_before_reading_it(tmp_path, settings):
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "IMPORT_MAX_BYTES": 100}
+    path = tmp_path / "big.json"
+    path.write_text(" " * 200)
+    for command in (["load_bank", str(path)], ["import_bank", str(path), "--bank", "b"]):
+        with pytest.raises(CommandError, match="more than the 100 bytes"):
+            run(*command)
+
+
+def test_a_huge_value_is_never_repeated_on_standard_error(tmp_path):
+    bad = bank_doc([question("q1", "true_false", difficulty="x" * 3_000_000)])
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    with pytest.raises(CommandError) as info:
+        run("load_bank", str(path))
+    assert "questions[0].difficulty" in str(info.value) and len(str(info.value)) < 500
+
+
+def test_export_bank_writes_every_format_and_lists_what_it_leaves_out(tmp_path):
+    run("load_bank", str(SHIPPED))
+    slug = Bank.objects.get().slug
+    for fmt in ("native", "gift", "aiken", "csv", "moodle_xml", "apkg"):
+        target = tmp_path / f"bank.{fmt}"
+        err = StringIO()
+        call_command(
+            "export_bank",
+            slug,
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+            stdout=StringIO(),
+            stderr=err,
+        )
+        assert target.stat().st_size > 0
+        if fmt == "aiken":
+            assert "left out" in err.getvalue()
+    with pytest.raises(CommandError, match="no bank"):
+        run("export_bank", "nowhere", "--format", "gift", "--output", str(tmp_path / "x"))

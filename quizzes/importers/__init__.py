@@ -90,7 +90,7 @@ def _reader(format: str) -> Callable[..., ParsedBank]:
         )
     module = import_module(FORMATS[format][0])
     if format == "native":
-        return lambda data, **_: module.parse(data)
+        return lambda data, *, limits, **_: module.parse(data, limits=limits)
     return module.read
 
 

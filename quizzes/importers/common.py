@@ -30,6 +30,7 @@ from quizzes.importers.base import (
     excerpt,
 )
 from quizzes.importers.checks import spec_problems
+from quizzes.importers.native import question_schema_errors
 
 # The model columns' sizes (quizzes/models/banks.py) and the native format's patterns.
 EXTERNAL_ID_MAX = 100
@@ -285,11 +286,11 @@ def question_problems(
     for slug in question.topics:
         if slug not in topics:
             found.append((f"unknown topic {excerpt(slug)!r}", "topics", slug))
-    for error in _question_validator().iter_errors(document):
-        if list(error.absolute_path) == ["source"] and error.validator == "maxLength":
-            continue  # said above, with the text
-        path = ".".join(str(p) for p in error.absolute_path)
-        found.append((excerpt(error.message, 200), path, ""))
+    for parts, message in question_schema_errors(document):
+        path = ".".join(str(p) for p in parts)
+        if path == "source" and len(question.source) > SOURCE_MAX:
+            continue  # said above, in words
+        found.append((message, path, ""))
     if not found:
         found += [(m, f"spec.{p}", "") for p, m in spec_problems(question.kind, question.spec)]
     return found

@@ -40,7 +40,9 @@ def test_an_export_reimports_as_unchanged_and_retired_questions_stay_out(now):
     assert [t.slug for t in parsed.topics] == ["a", "a/b"]
     assert parsed.questions[0].topics == ("a/b", "a")  # the primary topic stays first
     first = services.bank_import(parsed=parsed, user=None, now=now)
-    assert len(first.updated) == 8  # factory rows had no content digest yet
+    # Factory rows had no content digest yet: same content, so unchanged (the digest is stored).
+    assert first.counts() == {"created": 0, "updated": 0, "unchanged": 8, "retired": 0}
+    assert len(first.plan.rehash) == 8
     again = services.bank_import(parsed=native.parse(bank_export_text(bank)), user=None, now=now)
     assert again.counts() == {"created": 0, "updated": 0, "unchanged": 8, "retired": 0}
     assert questions[0].external_id not in {q.external_id for q in parsed.questions}
