@@ -24,6 +24,12 @@ class ProfileSerializer(serializers.ModelSerializer):
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
+    bury_new_siblings = serializers.BooleanField(
+        help_text="A cloze's other new cards wait for the next day once one was studied today."
+    )
+    bury_review_siblings = serializers.BooleanField(
+        help_text="Likewise its other cards due for review today."
+    )
 
     def validate_timezone(self, value: str) -> str:
         if not accounts.timezone_is_valid(value):
@@ -38,6 +44,8 @@ class ProfileSerializer(serializers.ModelSerializer):
             "new_per_day",
             "reviews_per_day",
             "desired_retention",
+            "bury_new_siblings",
+            "bury_review_siblings",
         ]
 
 
@@ -67,6 +75,7 @@ class ReviewLogSerializer(serializers.ModelSerializer):
             "due_after",
             "interval_seconds",
             "undone_at",
+            "overridden",
         ]
         read_only_fields = fields
 
@@ -117,7 +126,10 @@ class CohortRowSerializer(serializers.ModelSerializer):
     enrolled_at = serializers.DateTimeField(source="created_at")
     reviews = serializers.IntegerField()
     reviews_recent = serializers.IntegerField(help_text="In the last `days` days (default 30).")
-    accuracy = serializers.SerializerMethodField(help_text="Share of graded answers right.")
+    accuracy = serializers.SerializerMethodField(
+        help_text="Share of graded answers right, overridden ones counted apart."
+    )
+    overridden = serializers.IntegerField(help_text='Wrong verdicts overridden ("I was right").')
     retention = serializers.SerializerMethodField()
     cards_total = serializers.SerializerMethodField()
     cards_started = serializers.IntegerField()
@@ -133,6 +145,7 @@ class CohortRowSerializer(serializers.ModelSerializer):
             "reviews",
             "reviews_recent",
             "accuracy",
+            "overridden",
             "retention",
             "cards_total",
             "cards_started",
@@ -143,7 +156,8 @@ class CohortRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_accuracy(self, row: Any) -> float | None:
-        return row.correct / row.graded if row.graded else None
+        judged = row.graded - row.overridden
+        return row.correct / judged if judged else None
 
     def get_retention(self, row: Any) -> float | None:
         return row.review_passed / row.review_reviews if row.review_reviews else None
