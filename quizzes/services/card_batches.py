@@ -77,7 +77,7 @@ def cards_bulk_apply(
             elif action == "unsuspend":
                 card_unsuspend(learner=learner, card=card)
             elif action == "reset":
-                card_reset(learner=learner, card=card)
+                card_reset(learner=learner, card=card, now=now)
             else:
                 card_bury(learner=learner, card=card, now=now)
             changed.append(card_id)

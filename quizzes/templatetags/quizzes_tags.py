@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.analytics.responses import answer_text as analytics_answer_text
 from quizzes.models import CardStatus, QuestionKind, Rating
 from quizzes.rendering import markdown_inline, markdown_plain, markdown_to_html
 from quizzes.scheduling import format_interval
@@ -33,14 +33,8 @@ def markdown_text(text: str | None) -> str:
     return markdown_plain(text or "")
 
 
-@register.filter
-def answer_text(answer: Any) -> str:
-    """An answer payload as plain text: a typed answer as typed, a cloze's blanks by key."""
-    if isinstance(answer, str):
-        return answer
-    if isinstance(answer, dict):
-        return "; ".join(f"{key}: {value}" for key, value in answer.items())
-    return json.dumps(answer, ensure_ascii=False)
+# An answer payload as plain text: a typed answer as typed, a cloze's blanks by key.
+register.filter("answer_text", analytics_answer_text)
 
 
 @register.filter

@@ -112,7 +112,8 @@ def mastery_table(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": [{"row": row, "cells": [row.cells[i] for i in shown]} for row in rows],
             "learner_header": _header("learner", sort, descending),
             "overall_header": _header("overall", sort, descending),
-            "csv_url": "?" + urlencode({"sort": sort, "dir": "desc" if descending else "asc"})
+            "csv_url": "?"
+            + urlencode({"sort": sort, "dir": "desc" if descending else "asc"})
             + "&format=csv",
         },
     )

@@ -104,21 +104,12 @@ def test_a_flashcard_scores_by_its_first_rating_once_rated(now):
     flashcard = QuestionFactory(bank=bank, kind="flashcard")
     card = card_of(flashcard)
     learners = [UserFactory() for _ in range(3)]
-    for learner, rating in zip(learners[:2], (Rating.AGAIN, Rating.GOOD), strict=True):
+    for learner in learners:
         services.enroll(learner=learner, bank=bank)
-        log = services.review_submit(
-            learner=learner, card=card, answer=None, rating=rating, now=now
-        )
-        AttemptFactory(
-            learner=learner,
-            card=card,
-            correct=None,
-            score=0.0,
-            review_id=log.log_id,
-            attempted_at=now,
-        )
-    # Checked, never rated: no score yet.
-    AttemptFactory(learner=learners[2], card=card, correct=None, score=0.0, attempted_at=now)
+    for learner, rating in zip(learners[:2], (Rating.AGAIN, Rating.GOOD), strict=True):
+        services.review_submit(learner=learner, card=card, answer=None, rating=rating, now=now)
+    # Shown and checked, never rated: no score yet.
+    services.answer_check(learner=learners[2], card=card, answer=None, now=now)
     stats = bank_item_analysis(bank=bank, now=now).get(flashcard.pk)
     assert stats.attempts == 2
     assert stats.facility == pytest.approx(50.0)
