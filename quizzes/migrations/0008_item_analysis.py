@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('quizzes', '0004_fair_grading'),
-        ('quizzes', '0007_courses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
