@@ -107,6 +107,9 @@ def test_my_cards_lists_new_cards_and_pages_with_links(world, client_as, now):
     response = client.get("/api/v1/me/cards?page_size=2&page=2")
     assert 'rel="prev"' in response["Link"]
     assert response.json()["next"] is None
+    past = client.get("/api/v1/me/cards?page_size=2&page=3")
+    assert past.status_code == 404
+    assert past.json()["error"]["code"] == "not_found"
 
 
 def test_my_cards_filters_and_validates_the_search(world, client_as):

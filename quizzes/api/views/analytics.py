@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -130,7 +130,7 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
         OpenApiParameter("page", int),
         OpenApiParameter("page_size", int, description="1–500, default 50."),
     ],
-    responses={200: CardPageSerializer, **errors(400, *READ)},
+    responses={200: CardPageSerializer, **errors(400, *READ, 404)},
 )
 class MyCardListView(APIView):
     def get(self, request: Request) -> Response:
@@ -146,6 +146,8 @@ class MyCardListView(APIView):
             per_page=query.validated_data["page_size"],
             bank_ids=token_bank_ids(request),
         )
+        if page.number != query.validated_data["page"]:
+            raise NotFound("Invalid page: there are fewer cards than that.")
         following, previous = _page_links(request, page)
         headers: dict[str, Any] = {}
         if link := link_header(following, previous):
