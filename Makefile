@@ -6,6 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
+DEMO_BANK := fixtures/demo/quick-check.json
 
 .PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load clean
 
@@ -29,6 +30,7 @@ migrate: install
 
 load-demo: migrate
 	$(PY) manage.py load_bank $(BANK)
+	$(PY) manage.py load_bank $(DEMO_BANK)
 	$(PY) manage.py ensure_demo_users
 	$(PY) manage.py demo_history
 

@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "quizzes.models.Bank.Visibility",
         "ImportStatusEnum": "quizzes.models.ImportRun.Status",
         "ImportStageEnum": "quizzes.models.ImportRun.Stage",
+        # A card's state by name (CardState.status in the API, the card browser's `state`).
+        "CardStateNameEnum": ["new", "learning", "review", "relearning"],
     },
 }
 

@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts for the progress pages: a year's heatmap and simple bar charts.
+"""Server-rendered SVG charts: a year's heatmap, simple bar charts, a card's stability over time.
 
 Each chart is an accessible image (role="img", a <title> and a <desc> that says what it shows in
 words), every bar and cell carries its own <title> as a tooltip, and the page puts a table beside
@@ -7,9 +7,10 @@ it for screen readers. Colours come from CSS classes, so the charts follow the l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 
 from django.utils.html import format_html
@@ -198,3 +199,93 @@ def bar_chart(
             )
         )
     return _svg(width, height, title, desc, body, "bars")
+
+
+@dataclass(frozen=True)
+class Point:
+    when: datetime
+    value: float
+    title: str  # the tooltip and text alternative ("3 Mar: Good, stability 4.2 days")
+    marked: bool = False  # drawn in the warning colour (a lapse)
+
+
+def _days_label(days: float) -> str:
+    if days < 1:
+        return f"{_fmt(days * 24)}h"
+    if days < 60:
+        return f"{_fmt(days)}d"
+    if days < 730:
+        return f"{_fmt(days / 30)}mo"
+    return f"{_fmt(days / 365)}y"
+
+
+def stability_chart(points: Sequence[Point], *, title: str, desc: str) -> SafeString:
+    """A line over time of a card's stability (days) after each review, on a log scale: it grows
+    from minutes to years, and each review's gain is a step of the same height for the same
+    factor. Marked points (lapses) are drawn apart."""
+    width, height = 640, 180
+    left, right, top, bottom = 42, 10, 10, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [max(p.value, 1e-3) for p in points]
+    low, high = math.log10(min(values, default=1)), math.log10(max(values, default=1))
+    if high - low < 1:
+        low, high = low - 0.5, high + 0.5
+    start = points[0].when if points else None
+    span = (points[-1].when - start).total_seconds() if points and start else 0
+
+    def x(point: Point) -> float:
+        if not span or start is None:
+            return left + plot_w / 2
+        return left + plot_w * (point.when - start).total_seconds() / span
+
+    def y(value: float) -> float:
+        return top + plot_h - plot_h * (math.log10(max(value, 1e-3)) - low) / (high - low)
+
+    body = [
+        format_html(
+            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            left,
+            top + plot_h,
+            left + plot_w,
+            top + plot_h,
+        ),
+        format_html(
+            '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
+            left - 4,
+            top + 8,
+            _days_label(10**high),
+        ),
+        format_html(
+            '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
+            left - 4,
+            top + plot_h,
+            _days_label(10**low),
+        ),
+    ]
+    if len(points) > 1:
+        path = " ".join(f"{_fmt(x(p))},{_fmt(y(p.value))}" for p in points)
+        body.append(format_html('<polyline class="line" points="{}"/>', path))
+    for point in points:
+        body.append(
+            format_html(
+                '<circle class="dot{}" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>',
+                " again" if point.marked else "",
+                _fmt(x(point)),
+                _fmt(y(point.value)),
+                point.title,
+            )
+        )
+    if points:
+        for point, anchor in ((points[0], "start"), (points[-1], "end")):
+            if point is points[-1] and len(points) == 1:
+                break
+            body.append(
+                format_html(
+                    '<text class="axis" x="{}" y="{}" text-anchor="{}">{}</text>',
+                    _fmt(x(point)),
+                    height - 6,
+                    anchor,
+                    f"{point.when:%-d %b %Y}",
+                )
+            )
+    return _svg(width, height, title, desc, body, "stability")

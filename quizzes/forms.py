@@ -230,3 +230,74 @@ class QuestionForm(forms.Form):
             **{k: v for k, v in data.items() if k != "spec"},
             "tags": ", ".join(data.get("tags", [])),
         }
+
+
+# --- the card browser ---------------------------------------------------------------------------
+
+YES_NO_ANY = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+CARD_STATES = [
+    ("", "Any state"),
+    ("new", "New"),
+    ("learning", "Learning"),
+    ("review", "Review"),
+    ("relearning", "Relearning"),
+]
+CARD_SORTS = [
+    ("due", "Due"),
+    ("interval", "Interval"),
+    ("difficulty", "Difficulty (ease)"),
+    ("lapses", "Lapses"),
+    ("reviews", "Reviews"),
+    ("last_review", "Last review"),
+    ("question", "Question id"),
+]
+
+
+class CardSearchForm(forms.Form):
+    """The card browser's search (GET): every field narrows; an empty form finds every card."""
+
+    q = forms.CharField(label="Text", required=False, max_length=200)
+    bank = forms.ChoiceField(label="Bank", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *QuestionKind.choices]
+    )
+    state = forms.ChoiceField(label="State", required=False, choices=CARD_STATES)
+    suspended = forms.ChoiceField(label="Suspended", required=False, choices=YES_NO_ANY)
+    leech = forms.ChoiceField(label="Leech", required=False, choices=YES_NO_ANY)
+    buried = forms.ChoiceField(label="Buried", required=False, choices=YES_NO_ANY)
+    due_from = forms.DateField(
+        label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label="Due until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    lapses_min = forms.IntegerField(label="Lapses at least", required=False, min_value=0)
+    lapses_max = forms.IntegerField(label="Lapses at most", required=False, min_value=0)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=CARD_SORTS)
+    dir = forms.ChoiceField(
+        label="Order", required=False, choices=[("asc", "Ascending"), ("desc", "Descending")]
+    )
+    per_page = forms.TypedChoiceField(
+        label="Per page",
+        required=False,
+        coerce=int,
+        empty_value=50,
+        choices=[(50, "50"), (100, "100"), (200, "200")],
+    )
+
+    def __init__(self, *args: Any, banks: list[Any], topics: list[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].choices = [("", "Every bank")] + [(b.slug, b.title) for b in banks]
+        slugs = sorted({t.slug for t in topics})
+        self.fields["topic"].choices = [("", "Any topic")] + [(s, s) for s in slugs]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("due_from"), data.get("due_to")
+        if first and last and first > last:
+            self.add_error("due_to", "The end of the due range is before its start.")
+        low, high = data.get("lapses_min"), data.get("lapses_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("lapses_max", "At most fewer lapses than at least: nothing matches.")
+        return data

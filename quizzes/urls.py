@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quizzes import views
-from quizzes.views import teach, teach_imports
+from quizzes.views import analysis, cards, cohort, teach, teach_imports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +31,8 @@ urlpatterns = [
         views.card_action,
         name="card-action",
     ),
+    path("cards/", cards.card_browser, name="cards"),
+    path("cards/bulk/", cards.card_bulk, name="cards-bulk"),
     path("teach/", teach.teach_home, name="teach-home"),
     path("teach/import/", teach_imports.bank_import, name="teach-import-new"),
     path("teach/imports/<int:pk>/", teach_imports.import_run, name="teach-import-run"),
@@ -64,6 +66,18 @@ urlpatterns = [
         name="teach-report-resolve",
     ),
     path("teach/<slug:slug>/cohort/", teach.cohort, name="teach-cohort"),
+    path(
+        "teach/<slug:slug>/cohort/<int:learner_id>/",
+        cohort.cohort_learner,
+        name="teach-cohort-learner",
+    ),
+    path("teach/<slug:slug>/mastery/", cohort.mastery_table, name="teach-mastery"),
+    path("teach/<slug:slug>/analysis/", analysis.bank_analysis, name="teach-analysis"),
+    path(
+        "teach/<slug:slug>/questions/<int:pk>/analysis/",
+        analysis.question_analysis,
+        name="teach-question-analysis",
+    ),
 ]
 
 

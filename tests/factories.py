@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from quizzes.models import (
+    Attempt,
     Bank,
     BankMembership,
     Card,
@@ -162,6 +163,24 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     learner = factory.SubFactory(UserFactory)
     bank = factory.SubFactory(BankFactory)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """A closed attempt at a card (bank and question follow the card); score 1 when right."""
+
+    class Meta:
+        model = Attempt
+
+    learner = factory.SubFactory(UserFactory)
+    card = factory.LazyFunction(lambda: QuestionFactory(kind="single_choice").cards.get())
+    bank = factory.LazyAttribute(lambda a: a.card.bank)
+    question = factory.LazyAttribute(lambda a: a.card.question)
+    correct = factory.LazyAttribute(lambda a: a.score == 1.0)
+    score = 1.0
+    answer = None
+    elapsed_ms = 5000
+    attempted_at = factory.LazyFunction(timezone.now)
+    closed_at = factory.LazyAttribute(lambda a: a.attempted_at)
 
 
 def card_of(question: Question, deletion: str = "") -> Card:

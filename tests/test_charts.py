@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from quizzes import charts
 
@@ -42,3 +44,28 @@ def test_bar_charts_escape_labels_and_draw_gaps_for_missing_values():
     assert "<script>" not in svg and "&lt;b&gt;" in svg and "T &amp; co" in svg
     assert svg.count('class="bar"') == 2  # the None bar is a gap
     assert 'class="target"' in svg and ">goal<" in svg
+
+
+def test_the_stability_chart_draws_a_point_per_review_on_a_log_scale():
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    points = [
+        charts.Point(
+            when=start, value=0.025, title="1 Mar: Again, stability 0.0 days", marked=True
+        ),
+        charts.Point(when=start + timedelta(days=1), value=2.5, title="2 Mar: Good"),
+        charts.Point(when=start + timedelta(days=4), value=250.0, title="5 Mar: Easy <b>"),
+    ]
+    svg = str(charts.stability_chart(points, title="Stability", desc="From 0.02 to 250 days."))
+    assert svg.count("<circle") == 3 and svg.count('class="dot again"') == 1
+    assert "<polyline" in svg
+    assert "5 Mar: Easy &lt;b&gt;" in svg  # titles are escaped
+    assert "1 Mar 2026" in svg and "5 Mar 2026" in svg
+    # Log scale: a hundredfold gain is as tall as the next hundredfold.
+    ys = [float(part.split('"')[0]) for part in svg.split('cy="')[1:]]
+    assert ys[0] - ys[1] == pytest.approx(ys[1] - ys[2], rel=0.01)
+
+
+def test_a_single_review_still_draws_its_point():
+    point = charts.Point(when=datetime(2026, 3, 1, tzinfo=UTC), value=3.0, title="one")
+    svg = str(charts.stability_chart([point], title="Stability", desc="One review."))
+    assert svg.count("<circle") == 1 and "<polyline" not in svg

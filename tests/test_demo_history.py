@@ -1,4 +1,4 @@
-"""demo_history gives the demo learner weeks of history through the real services, once."""
+"""demo_history simulates the cohort of `make run` once, and says what it wrote."""
 
 from __future__ import annotations
 
@@ -7,33 +7,37 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from quizzes import services
 from quizzes.models import Enrollment, ReviewLog
-from tests.factories import KINDS, BankFactory, QuestionFactory, UserFactory
+from tests.factories import KINDS, BankFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_history_writes_weeks_of_reviews_and_restores_the_limits():
-    learner = UserFactory(username="learner")
+def test_demo_history_simulates_the_demo_learner_and_the_cohort_once():
     bank = BankFactory()
-    for kind in KINDS * 3:
+    for kind in KINDS * 2:
         QuestionFactory(bank=bank, kind=kind)
-    services.enroll(learner=learner, bank=bank)
     out = StringIO()
-    call_command("demo_history", "--days", "10", stdout=out)
-    logs = ReviewLog.objects.filter(learner=learner)
-    days = {log.reviewed_at.date() for log in logs}
-    assert len(days) >= 9
-    assert logs.filter(correct=True).count() > logs.filter(correct=False).count()
-    assert logs.filter(elapsed_ms__gt=0).count() == logs.count()
-    assert Enrollment.objects.get(learner=learner).new_per_day == 20
-    assert "reviews over 10 days" in out.getvalue()
-    count = logs.count()
-    call_command("demo_history", stdout=StringIO())  # already has history: nothing more
-    assert ReviewLog.objects.filter(learner=learner).count() == count
+    call_command("demo_history", "--days", "10", "--learners", "3", stdout=out)
+    logs = ReviewLog.objects.filter(bank=bank)
+    assert logs.values("learner").distinct().count() == 4
+    assert (
+        logs.filter(learner__username="learner").values("reviewed_at__date").distinct().count() >= 9
+    )
+    assert Enrollment.objects.filter(bank=bank).count() == 4
+    assert f"4 learner(s) simulated over 10 days: {logs.count()} reviews" in out.getvalue()
+    out = StringIO()
+    call_command("demo_history", "--days", "10", "--learners", "3", stdout=out)
+    assert ReviewLog.objects.count() == logs.count()
+    assert "4 learner(s) already had study history" in out.getvalue()
 
 
-def test_demo_history_needs_the_user():
-    with pytest.raises(CommandError, match="no user named"):
-        call_command("demo_history", "--username", "nobody")
+def test_demo_history_needs_a_bank():
+    with pytest.raises(CommandError, match="no active bank"):
+        call_command("demo_history")
+
+
+def test_demo_history_refuses_nonsense_arguments():
+    BankFactory()
+    with pytest.raises(CommandError, match="--days must be at least 1"):
+        call_command("demo_history", "--days", "0")

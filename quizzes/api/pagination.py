@@ -8,7 +8,7 @@ from rest_framework import pagination
 from rest_framework.response import Response
 
 
-def _link_header(next_url: str | None, previous_url: str | None) -> str:
+def link_header(next_url: str | None, previous_url: str | None) -> str:
     links = []
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
@@ -26,7 +26,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        if link := _link_header(self.get_next_link(), self.get_previous_link()):
+        if link := link_header(self.get_next_link(), self.get_previous_link()):
             response["Link"] = link
         return response
 
@@ -41,6 +41,6 @@ class ReviewCursorPagination(pagination.CursorPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        if link := _link_header(self.get_next_link(), self.get_previous_link()):
+        if link := link_header(self.get_next_link(), self.get_previous_link()):
             response["Link"] = link
         return response

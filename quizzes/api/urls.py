@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from quizzes.api.views import banks, courses, imports, me, parameters, questions, study, tokens
+from quizzes.api.views import (
+    analytics,
+    banks,
+    courses,
+    imports,
+    me,
+    parameters,
+    questions,
+    study,
+    tokens,
+)
 
 v1 = [
     path("ping", tokens.PingView.as_view(), name="api-ping"),
@@ -49,6 +59,11 @@ v1 = [
         name="api-bank-export",
     ),
     path("banks/<slug:slug>/progress", me.BankProgressView.as_view(), name="api-bank-progress"),
+    path(
+        "banks/<slug:slug>/analysis",
+        analytics.BankAnalysisView.as_view(),
+        name="api-bank-analysis",
+    ),
     path("banks/<slug:slug>/study/next", study.StudyNextView.as_view(), name="api-study-next"),
     path("courses", courses.CourseListView.as_view(), name="api-courses"),
     path(
@@ -76,6 +91,8 @@ v1 = [
     path("me/enrollments", banks.MyEnrollmentListView.as_view(), name="api-me-enrollments"),
     path("me/progress", me.MyProgressView.as_view(), name="api-me-progress"),
     path("me/reviews", me.MyReviewListView.as_view(), name="api-me-reviews"),
+    path("me/cards", analytics.MyCardListView.as_view(), name="api-me-cards"),
+    path("me/cards/bulk", analytics.MyCardBulkView.as_view(), name="api-me-cards-bulk"),
     path("me/profile", me.MyProfileView.as_view(), name="api-me-profile"),
     path("me/optimise", parameters.MyOptimiseView.as_view(), name="api-me-optimise"),
 ]

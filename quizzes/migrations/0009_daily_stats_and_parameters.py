@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('quizzes', '0004_fair_grading'),
         ('quizzes', '0007_courses'),
+        ('quizzes', '0008_item_analysis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

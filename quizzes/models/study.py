@@ -51,6 +51,8 @@ class CardState(models.Model):
                 name="state_due_by_learner_bank",
                 condition=Q(suspended=False, retired=False),
             ),
+            # The card browser's default sort: a learner's cards by due time, suspended too.
+            models.Index(fields=["learner", "due", "card"], name="state_by_learner_due"),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +175,12 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["bank", "question", "learner"], name="attempt_by_bank_question"),
             models.Index(fields=["learner", "attempted_at"], name="attempt_by_learner_time"),
+            # Item analysis: each learner's first attempt at each card of a bank, in order.
+            models.Index(
+                fields=["bank", "learner", "card", "attempted_at"],
+                name="attempt_first_by_bank",
+                condition=Q(reps=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from quizzes.services.banks import (
     unenroll,
     user_is_bank_instructor,
 )
+from quizzes.services.card_batches import BULK_ACTIONS, BulkResult, cards_bulk_apply
 from quizzes.services.cards import (
     card_bury,
     card_reset,
@@ -41,7 +42,9 @@ from quizzes.services.reviews import ReviewResult, review_submit
 from quizzes.services.undo import UndoResult, review_undo
 
 __all__ = [
+    "BULK_ACTIONS",
     "OVERRIDABLE_KINDS",
+    "BulkResult",
     "CheckResult",
     "ImportSummary",
     "QueueItem",
@@ -60,6 +63,7 @@ __all__ = [
     "card_reset",
     "card_suspend",
     "card_unsuspend",
+    "cards_bulk_apply",
     "elapsed_ms_from_token",
     "enroll",
     "enrollment_get",

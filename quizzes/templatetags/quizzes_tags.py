@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.models import CardStatus, Rating
+from quizzes.analytics.responses import answer_text as analytics_answer_text
+from quizzes.models import CardStatus, QuestionKind, Rating
 from quizzes.rendering import markdown_inline, markdown_plain, markdown_to_html
 from quizzes.scheduling import format_interval
 
@@ -33,14 +33,8 @@ def markdown_text(text: str | None) -> str:
     return markdown_plain(text or "")
 
 
-@register.filter
-def answer_text(answer: Any) -> str:
-    """An answer payload as plain text: a typed answer as typed, a cloze's blanks by key."""
-    if isinstance(answer, str):
-        return answer
-    if isinstance(answer, dict):
-        return "; ".join(f"{key}: {value}" for key, value in answer.items())
-    return json.dumps(answer, ensure_ascii=False)
+# An answer payload as plain text: a typed answer as typed, a cloze's blanks by key.
+register.filter("answer_text", analytics_answer_text)
 
 
 @register.filter
@@ -80,3 +74,20 @@ def status_label(value: Any) -> str:
         return CardStatus(int(value)).label
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def pct(value: float | None, digits: int = 1) -> str:
+    """A figure already in percent (item analysis, mastery): "60.0%", or "—" when undefined."""
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}%"
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    """A question kind's label ("single_choice" -> "Single choice")."""
+    try:
+        return QuestionKind(value).label
+    except ValueError:
+        return value

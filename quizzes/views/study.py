@@ -28,6 +28,7 @@ from quizzes.forms import ReportForm
 from quizzes.grading import InvalidAnswer
 from quizzes.models import Bank, Card, CardState, Rating, ReviewLog, Topic
 from quizzes.services.authoring import report_create
+from quizzes.views.cards import stability_chart
 from quizzes.views.common import enrolled_bank, render_local
 
 # A pause longer than this starts a new study session (for the end-of-session summary).
@@ -356,6 +357,7 @@ def card_info(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     now = timezone.now()
     state = CardState.objects.filter(learner=learner, card=card).first()
     logs = ReviewLog.objects.filter(learner=learner, card=card).order_by("-reviewed_at", "-id")
+    recent = list(logs[:200])
     return render_local(
         request,
         "quizzes/card_info.html",
@@ -364,7 +366,8 @@ def card_info(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
             "card": card,
             "state": state,
             "retrievability": services.retrievability_now(learner=learner, state=state, now=now),
-            "logs": logs[:200],
+            "logs": recent,
+            "stability_chart": stability_chart(list(reversed(recent))),
             "prompt_html": presentation.card_view(
                 card=card, learner_id=learner.pk, reps=state.reps if state else 0
             ).prompt_html,

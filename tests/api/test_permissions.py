@@ -242,6 +242,13 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND),
     ),
     (
+        "bank item analysis",
+        "get",
+        lambda w: "/api/v1/banks/kmod/analysis",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    (
         "study next",
         "get",
         lambda w: "/api/v1/banks/kmod/study/next",
@@ -331,6 +338,14 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
     ),
     ("my progress", "get", lambda w: "/api/v1/me/progress", None, (UNAUTH, OK, OK, OK, OK)),
     ("my reviews", "get", lambda w: "/api/v1/me/reviews", None, (UNAUTH, OK, OK, OK, OK)),
+    ("my cards", "get", lambda w: "/api/v1/me/cards", None, (UNAUTH, OK, OK, OK, OK)),
+    (
+        "my cards in bulk",
+        "post",
+        lambda w: "/api/v1/me/cards/bulk",
+        lambda w: {"action": "suspend", "cards": [w.card.pk]},
+        (UNAUTH, OK, BAD, BAD, BAD),
+    ),
     ("my profile", "get", lambda w: "/api/v1/me/profile", None, (UNAUTH, OK, OK, OK, OK)),
     (
         "profile update",

@@ -146,6 +146,13 @@ ENDPOINTS = [
     ("instructor", "get", "/api/v1/banks/{bank}/progress", None),
     ("instructor", "get", "/api/v1/banks/{bank}/progress?format=csv", None),
     ("learner", "get", "/api/v1/tokens", None),
+    # The card browser: sorted by due, a page of studied cards and a page that runs into the
+    # new ones differ by the queries for the new ones (see analytics.card_browser_page); each
+    # shape costs the same at 10 and 500 cards.
+    ("learner", "get", "/api/v1/me/cards?ordering=-lapses", None),
+    ("learner", "get", "/api/v1/me/cards?state=new", None),
+    ("instructor", "get", "/api/v1/banks/{bank}/analysis", None),
+    ("instructor", "get", "/api/v1/banks/{bank}/analysis?format=csv", None),
     ("learner", "get", "/api/v1/me/progress", None),
     ("learner", "get", "/api/v1/cards/{card}", None),
     ("learner", "get", "/api/v1/banks/{bank}/study/next", None),

@@ -1,8 +1,9 @@
 """Take the README's screenshots: `make screenshots` (python -m tests.browser.screenshots).
 
 Builds a throwaway SQLite database the way `make run` does (the fixture bank, the demo users,
-demo_history's 60 days), serves it with runserver on a free local port, and photographs the
-dashboard, the study page before and after answering, and the progress page with Chromium.
+demo_history's cohort over 90 days), serves it with runserver on a free local port, and
+photographs the dashboard, the study page before and after answering, and the progress page
+with Chromium.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def main() -> None:
         }
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_bank", str(BANK))
+        manage(env, "load_bank", str(ROOT / "fixtures" / "demo" / "quick-check.json"))
         manage(env, "ensure_demo_users")
         print(manage(env, "demo_history").strip())
         card_id = re.findall(
