@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
-from quizzes import stats
+from quizzes import scheduling, stats
 from quizzes.models import (
     Bank,
     Card,
@@ -248,20 +248,30 @@ def _ancestors(slug: str, known: dict[str, int]) -> list[int]:
     ]
 
 
-def _mastered_q(profiles: dict[int, LearnerProfile]) -> Q:
-    """Mastered states (annotated with days_since_review), each learner by their own desired
-    retention and parameters: one condition per distinct horizon."""
-    horizons: dict[float, list[int]] = defaultdict(list)
-    for learner_id, profile in profiles.items():
-        horizons[stats.days_until_retention(scheduler_config(profile))].append(learner_id)
-    per_learner = Q(pk__in=[])
-    for horizon, learner_ids in horizons.items():
-        per_learner |= Q(
-            learner_id__in=learner_ids, days_since_review__lte=F("stability") * horizon
-        )
-    return Q(status__gt=CardStatus.NEW, stability__isnull=False, last_review__isnull=False) & (
-        per_learner
-    )
+def _mastered_pairs(
+    *, bank: Bank, now: datetime, profiles: dict[int, LearnerProfile]
+) -> list[tuple[int, int]]:
+    """(learner, card) of the bank's mastered states, each learner by their own desired
+    retention, parameters and days (one query): decided in Python with the scheduler's own rule
+    (scheduling.elapsed_days against the stability's horizon), as topic mastery is, since a
+    learner day depends on each learner's time zone and day start."""
+    configs = {pk: scheduler_config(profile) for pk, profile in profiles.items()}
+    horizons = {pk: stats.days_until_retention(config) for pk, config in configs.items()}
+    rows = CardState.objects.filter(
+        bank=bank,
+        retired=False,
+        card__retired_at__isnull=True,
+        status__gt=CardStatus.NEW,
+        stability__isnull=False,
+        last_review__isnull=False,
+        learner_id__in=list(configs),
+    ).values_list("learner_id", "card_id", "stability", "last_review")
+    return [
+        (learner_id, card_id)
+        for learner_id, card_id, stability, last_review in rows
+        if scheduling.elapsed_days(last_review, now=now, config=configs[learner_id])
+        <= stability * horizons[learner_id]
+    ]
 
 
 def mastery_matrix(*, bank: Bank, now: datetime) -> MasteryMatrix:
@@ -295,14 +305,7 @@ def mastery_matrix(*, bank: Bank, now: datetime) -> MasteryMatrix:
     }
     for learner_id, _name in learners:
         profiles.setdefault(learner_id, LearnerProfile(user_id=learner_id))
-    mastered = (
-        stats.with_days_since_review(
-            CardState.objects.filter(bank=bank, retired=False, card__retired_at__isnull=True),
-            now=now,
-        )
-        .filter(_mastered_q(profiles))
-        .values_list("learner_id", "card_id")
-    )
+    mastered = _mastered_pairs(bank=bank, now=now, profiles=profiles)
     per_learner: dict[int, set[int]] = defaultdict(set)
     for learner_id, card_id in mastered:
         per_learner[learner_id].add(card_id)
