@@ -28,6 +28,18 @@ OUT = ROOT / "docs" / "screenshots"
 BANK = ROOT / "fixtures" / "linux-kernel-modules.json"
 QUESTION = "km-c-rmmod-004"  # a scenario question: an error message and four options
 PASSWORD = "kmodquiz-demo"  # noqa: S105 - the documented demo login
+BANK_SLUG = "linux-kernel-modules"
+DEMO_BANK = "kmod-quick-check"  # fixtures/demo: the small bank with deliberately flawed questions
+SHOTS = (
+    "dashboard",
+    "study-question",
+    "study-answered",
+    "progress",
+    "card-browser",
+    "item-analysis",
+    "cohort-mastery",
+    "question-editor",
+)
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -129,11 +141,32 @@ def main() -> None:
                 page.set_viewport_size({"width": 1100, "height": 1500})
                 page.goto("/progress/")
                 page.screenshot(path=OUT / "progress.png")
+                page.set_viewport_size({"width": 1100, "height": 760})
+                page.goto("/cards/")
+                page.screenshot(path=OUT / "card-browser.png")
+                teacher = browser.new_context(
+                    base_url=base,
+                    viewport={"width": 1100, "height": 760},
+                    color_scheme="light",
+                )
+                page = teacher.new_page()
+                page.set_default_timeout(10_000)
+                page.goto("/accounts/login/")
+                page.fill("#id_username", "instructor")
+                page.fill("#id_password", PASSWORD)
+                with page.expect_navigation():
+                    page.click("button[type=submit].primary")
+                page.goto(f"/teach/{DEMO_BANK}/analysis/")
+                page.screenshot(path=OUT / "item-analysis.png")
+                page.goto(f"/teach/{DEMO_BANK}/mastery/")
+                page.screenshot(path=OUT / "cohort-mastery.png")
+                page.goto(f"/teach/{BANK_SLUG}/questions/new/")
+                page.screenshot(path=OUT / "question-editor.png", full_page=True)
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
-    for name in ("dashboard", "study-question", "study-answered", "progress"):
+    for name in SHOTS:
         print(f"wrote {OUT / name}.png")
 
 
