@@ -10,11 +10,14 @@ day boundaries and daily limits (10 new cards, 200 reviews) — until it is empt
 classic algorithm, written in the bench only) sees the same learners, days and answers.
 
 For each arm: reviews done (all of them, learning steps too), true retention (recalled share of
-reviews of cards in review state, by the hidden memory) and knowledge (the sum of hidden
+reviews of cards in review state, by the hidden memory; late reviews after skipped days count, as
+in Anki's true retention), expected retention (the mean hidden recall probability at those same
+reviews: true retention without the coin flips' noise) and knowledge (the sum of hidden
 retrievability over all cards, averaged over the last 90 days).
 
     .venv/bin/python bench/scheduler_sim.py            # 6 learners × 80 cards × 365 days
     .venv/bin/python bench/scheduler_sim.py --quick    # a smoke run (CI size)
+    .venv/bin/python bench/scheduler_sim.py --control --only main   # FSRS's own assumptions
 """
 
 from __future__ import annotations
@@ -77,6 +80,12 @@ class LearnerSpec:
     day_start_hour: int
     plan: tuple[DayPlan, ...]
 
+    def hidden(self) -> HiddenLearner:
+        """A fresh hidden memory for this learner (their parameters, cards and days)."""
+        return HiddenLearner(
+            self.w, list(self.offsets), zone=self.zone, day_start_hour=self.day_start_hour
+        )
+
     @property
     def distance(self) -> float:
         """How far the hidden memory is from FSRS's defaults: the mean |log(factor)|."""
@@ -86,26 +95,32 @@ class LearnerSpec:
 
 
 def make_learners(
-    count: int, cards: int, days: int, seed: int, spread: float = 0.4
+    count: int, cards: int, days: int, seed: int, spread: float = 0.4, control: bool = False
 ) -> list[LearnerSpec]:
+    """The learners. `control`: memory exactly FSRS's defaults (no per-learner factor, no
+    per-card offset), a session at the same time every day, no day skipped — FSRS's own
+    assumptions, under which true retention must come out at the desired retention."""
     out = []
     for index in range(count):
         rng = random.Random(f"{seed}:learner:{index}")
         zone = ZONES[index % len(ZONES)]
         hour = rng.uniform(7.0, 21.0)  # the learner's usual session time, local
-        skip_p = rng.uniform(0.05, 0.25)
+        skip_p = 0.0 if control else rng.uniform(0.05, 0.25)
+        jitter = 0.0 if control else 1.0  # hours
         plan = []
         for day in range(days):
-            local_hour = min(23.5, max(5.0, hour + rng.gauss(0, 1.0)))
+            local_hour = min(23.5, max(5.0, hour + rng.gauss(0, jitter)))
             local = datetime.combine(FIRST_DAY + timedelta(days=day), datetime.min.time())
             local = local.replace(tzinfo=ZoneInfo(zone)) + timedelta(hours=local_hour)
             plan.append(DayPlan(at=local.timestamp(), skip=day > 0 and rng.random() < skip_p))
+        w = scaled_parameters(rng, 1 - spread, 1 + spread)
+        offsets = tuple(rng.gauss(0, 1.0) for _ in range(cards))
         out.append(
             LearnerSpec(
                 index=index,
                 seed=rng.randrange(2**31),
-                w=scaled_parameters(rng, 1 - spread, 1 + spread),
-                offsets=tuple(rng.gauss(0, 1.0) for _ in range(cards)),
+                w=DEFAULT_W if control else w,
+                offsets=(0.0,) * cards if control else offsets,
                 zone=zone,
                 day_start_hour=4,
                 plan=tuple(plan),
@@ -145,6 +160,7 @@ class Outcome:
     reviews: int = 0
     review_state: int = 0
     recalled: int = 0
+    expected: float = 0.0  # Σ hidden recall probability at those reviews
     knowledge: list[float] = field(default_factory=list)
     kept: bool | None = None
     seconds: float = 0.0
@@ -160,7 +176,7 @@ class Outcome:
 def run_sm2(arm: Arm, spec: LearnerSpec, cards: int, days: int) -> Outcome:
     t0 = time.perf_counter()
     options = Sm2Options(interval_modifier=arm.interval_modifier)
-    hidden = HiddenLearner(spec.w, list(spec.offsets))
+    hidden = spec.hidden()
     state = [Sm2Card() for _ in range(cards)]
     seen = [0] * cards
     out = Outcome(arm.key, spec.index)
@@ -193,6 +209,8 @@ def run_sm2(arm: Arm, spec: LearnerSpec, cards: int, days: int) -> Outcome:
             else:
                 break
             was_review = state[pick].status == "review"
+            if was_review:
+                out.expected += hidden.recall_probability(pick, now)
             recalled, rating = hidden.answer(pick, now, answer_rng(spec, pick, seen[pick]))
             seen[pick] += 1
             state[pick] = sm2_answer(state[pick], rating, at=now, today=day, options=options)
@@ -289,7 +307,7 @@ def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
         learner=user, bank=_bank, new_per_day=NEW_PER_DAY, reviews_per_day=REVIEWS_PER_DAY
     )
     index_of = {card_id: i for i, card_id in enumerate(_cards)}
-    hidden = HiddenLearner(spec.w, list(spec.offsets))
+    hidden = spec.hidden()
     seen = [0] * len(_cards)
     out = Outcome(arm.key, spec.index)
     for day, plan in enumerate(spec.plan[:days]):
@@ -311,6 +329,8 @@ def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
                 break
             card = index_of[item.card.pk]
             was_review = item.state is not None and item.state.status == CardStatus.REVIEW
+            if was_review:
+                out.expected += hidden.recall_probability(card, now.timestamp())
             recalled, rating = hidden.answer(
                 card, now.timestamp(), answer_rng(spec, card, seen[card])
             )
@@ -341,6 +361,7 @@ class ArmSummary:
     learners: int
     reviews: float  # per learner
     true_retention: float | None  # pooled over learners
+    expected_retention: float | None  # the mean hidden recall probability at those reviews
     knowledge: float  # per learner, mean of the last 90 days
     kept: int | None = None
 
@@ -353,6 +374,9 @@ def summarise(arm: Arm, outcomes: list[Outcome]) -> ArmSummary:
         learners=len(outcomes),
         reviews=statistics.fmean(o.reviews for o in outcomes),
         true_retention=sum(o.recalled for o in outcomes) / review_state if review_state else None,
+        expected_retention=(
+            sum(o.expected for o in outcomes) / review_state if review_state else None
+        ),
         knowledge=statistics.fmean(o.knowledge_last for o in outcomes),
         kept=kept,
     )
@@ -396,8 +420,9 @@ def report(
     specs: list[LearnerSpec],
 ) -> tuple[str, dict]:
     lines = [
-        "| arm | desired retention | reviews / learner | true retention | Δ points | knowledge |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| arm | desired retention | reviews / learner | true retention | Δ points "
+        "| expected retention | knowledge |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     findings: dict = {}
     for s in summaries:
@@ -409,9 +434,11 @@ def report(
             label += f" (kept for {s.kept}/{s.learners})"
         if s.arm.kind == "sm2":
             label += f" ×{s.arm.interval_modifier}"
+        expected = "" if s.expected_retention is None else f"{100 * s.expected_retention:.1f}%"
         lines.append(
             f"| {label} | {'' if target is None else f'{target:.2f}'} | {s.reviews:,.0f} | "
-            f"{'' if true is None else f'{100 * true:.1f}%'} | {delta} | {s.knowledge:.1f} |"
+            f"{'' if true is None else f'{100 * true:.1f}%'} | {delta} | {expected} | "
+            f"{s.knowledge:.1f} |"
         )
     by_family: dict[str, list[ArmSummary]] = {}
     for s in summaries:
@@ -551,13 +578,24 @@ def main(argv: list[str] | None = None) -> dict:
         help="hidden parameters are the defaults × a factor from 1±spread (0: the defaults)",
     )
     parser.add_argument(
+        "--control",
+        action="store_true",
+        help="the control: memory exactly FSRS's defaults, no per-card offsets, the same "
+        "session time every day, no skipped days (true retention must match the desired one)",
+    )
+    parser.add_argument(
         "--only",
         default="main,hours,personal,sm2",
         help="the families of arms to run (main, hours, personal, sm2)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--png", type=Path, default=ROOT / "docs" / "scheduler_sim.png")
+    parser.add_argument(
+        "--png",
+        type=lambda s: Path(s) if s else None,
+        default=ROOT / "docs" / "scheduler_sim.png",
+        help="write the plot here ('' for none)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
     learners = args.learners or (2 if args.quick else 6)
@@ -568,7 +606,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.quick and args.retentions == parser.get_default("retentions"):
         retentions = [0.85, 0.9]
     modifiers = [float(m) for m in args.modifiers.split(",")]
-    specs = make_learners(learners, cards, days, args.seed, args.spread)
+    specs = make_learners(learners, cards, days, args.seed, args.spread, control=args.control)
     families = {FAMILIES[name] for name in args.only.split(",")}
     arms = [arm for arm in make_arms(retentions, modifiers) if arm.family in families]
     started = time.perf_counter()
@@ -597,14 +635,17 @@ def main(argv: list[str] | None = None) -> dict:
     table, findings = report(summaries, outcomes, arms, specs)
     elapsed = time.perf_counter() - started
     print(
-        f"{learners} learners × {cards} cards × {days} days; personal parameters fitted on day "
-        f"{fit_day}; {len(units)} project runs on {args.workers} workers in {elapsed:.0f} s.\n"
+        f"{learners} learners × {cards} cards × {days} days"
+        f"{' (control: FSRS default memory, no jitter, no skipped days)' if args.control else ''}"
+        f"; personal parameters fitted on day {fit_day}; {len(units)} project runs on "
+        f"{args.workers} workers in {elapsed:.0f} s.\n"
     )
     print(table)
     if args.png:
         plot(summaries, args.png)
         print(f"\nPNG: {args.png}")
     result = {
+        "control": args.control,
         "learners": learners,
         "cards": cards,
         "days": days,

@@ -2,10 +2,16 @@
 classic algorithm, written here as a reference only (the project schedules with FSRS).
 
 The hidden memory is the "truth" of bench/scheduler_sim.py: it decides whether a card is
-recalled, and it counts time as it really passes (fractional days), knowing nothing of the
-learner's days or of 24-hour periods. It uses the FSRS-6 formulas (the same model the project
-schedules with) but each learner's own parameters — each default scaled by a factor drawn from
-0.6–1.4 — and a per-card difficulty offset.
+recalled. It uses the FSRS-6 formulas as the `fsrs` package (and fsrs-rs) implement them — the
+model the project schedules with — but each learner's own parameters (each default scaled by a
+factor drawn from 0.6–1.4) and a per-card difficulty offset.
+
+Time: retrievability decays with the time that really passed (fractional days). Which formula
+updates stability depends, as in FSRS-6, on whether the review comes on the same day as the last
+one (the short-term rule, FSRS's delta_t = 0) or on a later day; a day is the learner's own day
+(their time zone, starting at their day start), as in the Anki review logs FSRS-6's parameters
+were fitted to. Not "less than 24 hours": a learner who studies at 09:00 every day answers
+yesterday's cards a few seconds less than 24 hours later, and those are next-day reviews.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from quizzes.scheduling import DEFAULT_PARAMETERS
 
@@ -21,6 +29,7 @@ DEFAULT_W: tuple[float, ...] = DEFAULT_PARAMETERS  # FSRS-6, as the project uses
 FIRST_RATING_P = (0.24, 0.094, 0.495, 0.171)
 PASS_RATING_P = (0.224, 0.632, 0.144)
 DAY = 86400.0
+STABILITY_MIN = 0.001  # fsrs's floor
 
 
 def scaled_parameters(rng: random.Random, low: float = 0.6, high: float = 1.4) -> tuple[float, ...]:
@@ -43,7 +52,14 @@ class HiddenLearner:
 
     w: tuple[float, ...]
     card_offsets: list[float]  # per-card difficulty offset, added to the first difficulty
+    zone: str = "UTC"  # the learner's day: their time zone …
+    day_start_hour: int = 4  # … and the hour it starts
     memory: dict[int, Memory] = field(default_factory=dict)
+
+    def day(self, at: float) -> date:
+        """The learner's day at `at` (a UTC timestamp)."""
+        local = datetime.fromtimestamp(at, UTC).astimezone(ZoneInfo(self.zone))
+        return (local - timedelta(hours=self.day_start_hour)).date()
 
     @property
     def decay(self) -> float:
@@ -79,7 +95,7 @@ class HiddenLearner:
         if mem is None:
             rating = rng.choices((1, 2, 3, 4), FIRST_RATING_P)[0]
             self.memory[card] = Memory(
-                stability=max(0.01, w[rating - 1]),
+                stability=max(STABILITY_MIN, w[rating - 1]),
                 difficulty=self._clamp_d(self._d0(rating) + self.card_offsets[card]),
                 last=at,
             )
@@ -87,11 +103,10 @@ class HiddenLearner:
         r = self.recall_probability(card, at)
         recalled = rng.random() < r
         rating = rng.choices((2, 3, 4), PASS_RATING_P)[0] if recalled else 1
-        days = (at - mem.last) / DAY
         s, d = mem.stability, mem.difficulty
-        if days < 1.0:  # the same day: FSRS-6's short-term stability
+        if self.day(at) == self.day(mem.last):  # the same day: FSRS-6's short-term stability
             inc = math.exp(w[17] * (rating - 3 + w[18])) * s ** -w[19]
-            new_s = s * (max(inc, 1.0) if rating >= 3 else inc)
+            new_s = s * (inc if rating == 1 else max(inc, 1.0))  # a pass never lowers it
         elif recalled:
             hard = w[15] if rating == 2 else 1.0
             easy = w[16] if rating == 4 else 1.0
@@ -107,7 +122,9 @@ class HiddenLearner:
         d_new = d + delta * (10 - d) / 9
         d_new = w[7] * (self._d0(4) + self.card_offsets[card]) + (1 - w[7]) * d_new
         self.memory[card] = Memory(
-            stability=min(36500.0, max(0.01, new_s)), difficulty=self._clamp_d(d_new), last=at
+            stability=min(36500.0, max(STABILITY_MIN, new_s)),
+            difficulty=self._clamp_d(d_new),
+            last=at,
         )
         return recalled, rating
 

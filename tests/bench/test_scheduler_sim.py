@@ -44,3 +44,25 @@ def test_equal_knowledge_is_read_off_a_curve_without_extrapolating():
     assert scheduler_sim.reviews_at(curve, 15.0) == pytest.approx(200.0)
     assert scheduler_sim.reviews_at(curve, 25.0) is None
     assert scheduler_sim.saving_at_equal_knowledge(curve, [(15.0, 400.0)]) == [0.5]
+
+
+def test_under_fsrs_own_assumptions_retention_comes_out_at_the_desired_retention():
+    # The control: memory exactly FSRS's defaults, the same session time every day, no day
+    # skipped. What the scheduler predicts is then the truth, so the hidden recall probability
+    # at the reviews it schedules must average the desired retention (rounding to whole days
+    # and fuzz allowed for). True retention is its noisy draw: a looser bound.
+    result = scheduler_sim.main(
+        [
+            "--control",
+            "--only=main",
+            "--learners=1",
+            "--cards=30",
+            "--days=70",
+            "--retentions=0.85",
+            "--workers=1",
+            "--png=",
+        ]
+    )
+    (arm,) = result["arms"]
+    assert abs(arm["expected_retention"] - 0.85) < 0.02
+    assert abs(arm["true_retention"] - 0.85) < 0.06

@@ -112,3 +112,60 @@ def test_sm2_interval_modifier_scales_review_intervals():
     card = Sm2Card(status="review", ease=2.5, interval=10, due_day=10)
     longer = sm2_answer(card, 3, at=0, today=10, options=Sm2Options(interval_modifier=1.5))
     assert longer.interval == 38
+
+
+class Draws(random.Random):
+    """Draws that make the learner recall and give `rating`."""
+
+    def __init__(self, rating: int) -> None:
+        super().__init__(0)
+        self.rating = rating
+
+    def random(self) -> float:
+        return 0.0
+
+    def choices(self, population, weights=None, **kwargs):
+        return [self.rating]
+
+
+def _review_state(learner: HiddenLearner, moment: datetime) -> scheduling.Schedule:
+    mem = learner.memory[0]
+    return scheduling.Schedule(
+        status=scheduling.REVIEW,
+        stability=mem.stability,
+        difficulty=mem.difficulty,
+        due=moment,
+        last_review=moment,
+        reps=1,
+    )
+
+
+def test_the_next_days_session_a_little_under_24_hours_later_is_a_next_day_review():
+    # FSRS-6's same-day rule is about days (delta_t = 0), not about 24 hours: the card answered
+    # 30 s into yesterday's 09:00 session comes back at 09:00:10 today.
+    learner = HiddenLearner(DEFAULT_W, [0.0], zone="Europe/Berlin", day_start_hour=4)
+    first = datetime(2026, 3, 2, 8, 0, 30, tzinfo=UTC)  # 09:00:30 in Berlin
+    learner.answer(0, first.timestamp(), Draws(1))
+    schedule = _review_state(learner, first)
+    then = first + timedelta(hours=23, minutes=59, seconds=40)
+    learner.answer(0, then.timestamp(), Draws(3))
+    config = scheduling.Config(enable_fuzzing=False, tz_name="Europe/Berlin")
+    by_fsrs = scheduling.review(schedule, 3, now=then, config=config, card_id=1, learner_id=1)
+    assert learner.memory[0].stability > 2 * schedule.stability  # not the short-term rule
+    assert learner.memory[0].stability == pytest.approx(by_fsrs.stability, rel=1e-3)
+
+
+def test_reviews_on_the_same_learner_day_follow_fsrs_short_term_rule():
+    for rating in (1, 2, 3, 4):
+        learner = HiddenLearner(DEFAULT_W, [0.0], zone="UTC", day_start_hour=4)
+        first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        learner.answer(0, first.timestamp(), Draws(3))
+        schedule = _review_state(learner, first)
+        then = first + timedelta(minutes=10)
+        learner.answer(0, then.timestamp(), Draws(rating))
+        by_fsrs = scheduling.review(
+            schedule, rating, now=then, config=scheduling.Config(), card_id=1, learner_id=1
+        )
+        assert learner.memory[0].stability == pytest.approx(by_fsrs.stability, rel=1e-9)
+        if rating > 1:  # a pass on the same day never lowers stability (Hard included)
+            assert learner.memory[0].stability >= schedule.stability
