@@ -87,7 +87,7 @@ def main() -> None:
         manage(env, "load_bank", str(ROOT / "fixtures" / "demo" / "quick-check.json"))
         manage(env, "ensure_demo_users")
         print(manage(env, "demo_history").strip())
-        card_id = re.findall(
+        card_id, question_id = re.findall(
             r"\d+",
             manage(
                 env,
@@ -95,9 +95,10 @@ def main() -> None:
                 "--no-imports",
                 "-c",
                 "from quizzes.models import Card; "
-                f"print(Card.objects.get(question__external_id={QUESTION!r}).pk)",
+                f"c = Card.objects.get(question__external_id={QUESTION!r}); "
+                "print(c.pk, c.question_id)",
             ),
-        )[-1]
+        )[-2:]
         correct = next(
             q["spec"]["correct"]
             for q in json.loads(BANK.read_text(encoding="utf-8"))["questions"]
@@ -160,7 +161,7 @@ def main() -> None:
                 page.screenshot(path=OUT / "item-analysis.png")
                 page.goto(f"/teach/{DEMO_BANK}/mastery/")
                 page.screenshot(path=OUT / "cohort-mastery.png")
-                page.goto(f"/teach/{BANK_SLUG}/questions/new/")
+                page.goto(f"/teach/{BANK_SLUG}/questions/{question_id}/")
                 page.screenshot(path=OUT / "question-editor.png", full_page=True)
                 browser.close()
         finally:
