@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -371,9 +372,16 @@ class UndoResult:
 
 
 def review_undo(
-    *, learner: AbstractBaseUser, now: datetime, bank: Bank | None = None
+    *,
+    learner: AbstractBaseUser,
+    now: datetime,
+    bank: Bank | None = None,
+    bank_ids: Collection[int] | None = None,
 ) -> UndoResult:
-    """Undo the learner's latest live review of today: restore the state it held before."""
+    """Undo the learner's latest live review of today: restore the state it held before.
+
+    `bank` or `bank_ids` narrow the search (an API token limited to some banks never reaches,
+    nor names, a review in another bank)."""
     profile = learner_profile_get(learner=learner)
     start, end = learner_day(profile=profile, now=now)
     with transaction.atomic():
@@ -382,6 +390,8 @@ def review_undo(
         )
         if bank is not None:
             logs = logs.filter(bank=bank)
+        if bank_ids is not None:
+            logs = logs.filter(bank_id__in=list(bank_ids))
         log = logs.select_related("card__question").order_by("-reviewed_at", "-id").first()
         if log is None:
             raise ValidationError(errors.NOTHING_TO_UNDO, code="nothing_to_undo")

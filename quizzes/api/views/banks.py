@@ -76,7 +76,8 @@ def annotated_banks(request: Request) -> QuerySet[Bank]:
     ),
     post=extend_schema(
         summary="Create a bank",
-        description="Needs the `quizzes.add_bank` permission; you become its owner.",
+        description="Needs the `quizzes.add_bank` permission and a token not limited to banks; "
+        "you become its owner.",
         request=BankCreateSerializer,
         responses={201: BankSerializer, **errors(*WRITE)},
     ),

@@ -19,7 +19,11 @@ from quizzes import stats
 from quizzes.api import clock
 from quizzes.api.filters import ReviewLogFilter
 from quizzes.api.pagination import ReviewCursorPagination
-from quizzes.api.permissions import PROGRESS_PERMISSION, limit_to_token_banks
+from quizzes.api.permissions import (
+    PROGRESS_PERMISSION,
+    limit_to_token_banks,
+    require_unlimited_token,
+)
 from quizzes.api.renderers import CSVRenderer
 from quizzes.api.serializers.me import (
     CohortRowSerializer,
@@ -135,7 +139,7 @@ class MyReviewListView(generics.ListAPIView):
     patch=extend_schema(
         summary="Change your settings",
         description="New daily limits also apply to the banks whose limits you have not set "
-        "separately.",
+        "separately. Needs a token not limited to banks (the settings apply to all of them).",
         request=ProfileSerializer(partial=True),
         responses={200: ProfileSerializer, **errors(*WRITE)},
     ),
@@ -145,6 +149,7 @@ class MyProfileView(APIView):
         return Response(ProfileSerializer(learner_profile_get(learner=request.user)).data)
 
     def patch(self, request: Request) -> Response:
+        require_unlimited_token(request)  # the settings apply to every bank
         serializer = ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = accounts.profile_update(learner=request.user, **serializer.validated_data)

@@ -235,7 +235,8 @@ class ReviewCreateView(APIView):
 @extend_schema(
     summary="Undo your latest review of today",
     description="Restores the card's state from before it; the review stays in the log, marked "
-    "undone. Repeat to undo further back (within the learner's day).",
+    "undone. Repeat to undo further back (within the learner's day). A token limited to some "
+    "banks undoes only reviews in those banks.",
     request=UndoSerializer,
     responses={200: UndoResultSerializer, **errors(*WRITE, 404, 409)},
 )
@@ -246,7 +247,9 @@ class ReviewUndoView(APIView):
         bank = None
         if slug := serializer.validated_data.get("bank"):
             bank = _enrolled_bank(request, slug)
-        result = services.review_undo(learner=request.user, now=clock.now(), bank=bank)
+        result = services.review_undo(
+            learner=request.user, now=clock.now(), bank=bank, bank_ids=token_bank_ids(request)
+        )
         log = result.log
         return Response(
             {

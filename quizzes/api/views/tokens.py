@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -34,20 +35,21 @@ BANKS_BEYOND_TOKEN = "A token limited to some banks can only make tokens for tho
 
 
 def _my_tokens(request: Request) -> Any:
+    """The caller's live tokens; for a token limited to some banks, only the tokens limited to
+    (some of) the same banks: the ones it could have made itself."""
     now = clock.now()
-    return (
-        ApiTokenScope.objects.filter(token__user=request.user)
-        .exclude(token__expiry__lte=now)
-        .select_related("token")
-        .prefetch_related("banks")
-        .order_by("-created_at", "-id")
-    )
+    tokens = ApiTokenScope.objects.filter(token__user=request.user).exclude(token__expiry__lte=now)
+    if (bank_ids := token_bank_ids(request)) is not None:
+        links = ApiTokenScope.banks.through.objects.filter(apitokenscope_id=OuterRef("pk"))
+        tokens = tokens.filter(Exists(links)).exclude(Exists(links.exclude(bank_id__in=bank_ids)))
+    return tokens.select_related("token").prefetch_related("banks").order_by("-created_at", "-id")
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="Your API tokens",
-        description="Their names, scopes and expiry; the tokens themselves are not stored.",
+        description="Their names, scopes and expiry; the tokens themselves are not stored. A "
+        "token limited to some banks lists only the tokens limited to those banks.",
         responses={200: TokenSerializer(many=True), **errors(*READ, 404)},
     ),
     post=extend_schema(
@@ -110,6 +112,7 @@ class TokenListView(generics.ListCreateAPIView):
 
 @extend_schema(
     summary="Revoke an API token",
+    description="A token limited to some banks can revoke only tokens limited to those banks.",
     responses={204: OpenApiResponse(description="Revoked."), **errors(401, 403, 404, 429)},
 )
 class TokenDetailView(APIView):
