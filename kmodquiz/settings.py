@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: any non-JSON error under /api/ (Django's own 400, 404 and 500 pages) as JSON.
+    "quizzes.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quizzes.middleware.ApiRequestBodyMiddleware",
@@ -196,7 +198,7 @@ REST_FRAMEWORK = {
         "quizzes.api.permissions.TokenScopeAllows",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["quizzes.api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [

@@ -1,11 +1,49 @@
-"""Page numbers for most lists; a cursor for the review log, which only grows."""
+"""Page numbers for most lists; a cursor for the review log, which only grows.
+
+`page_size` must be a whole number from 1 to the list's maximum: anything else is a 400 (DRF
+would silently use the default), and the schema states the bounds.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
+
+PAGE_SIZE_INVALID = "Must be a whole number from 1 to {maximum}."
+
+
+class _StrictPageSize:
+    page_size: int
+    page_size_query_param: str
+    max_page_size: int
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size or raw.strip() != str(size):
+            message = PAGE_SIZE_INVALID.format(maximum=self.max_page_size)
+            raise ValidationError({self.page_size_query_param: [message]})
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    **parameter["schema"],
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
 
 
 def _link_header(next_url: str | None, previous_url: str | None) -> str:
@@ -17,7 +55,7 @@ def _link_header(next_url: str | None, previous_url: str | None) -> str:
     return ", ".join(links)
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class PageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     """`?page=` and `?page_size=` (at most 500); a Link header too, for CSV clients."""
 
     page_size = 50
@@ -31,7 +69,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return response
 
 
-class ReviewCursorPagination(pagination.CursorPagination):
+class ReviewCursorPagination(_StrictPageSize, pagination.CursorPagination):
     """Newest first; the cursor stays valid while new reviews are appended."""
 
     page_size = 100

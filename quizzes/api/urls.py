@@ -62,5 +62,6 @@ urlpatterns = [
     # The schema and its UI are documents about the API, named as the issue asks.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^.*$", tokens.NotFoundView.as_view(), name="api-not-found"),
+    # Not `.*`: a path with an encoded newline (%0A) is still under /api/, and a JSON 404.
+    re_path(r"^[\s\S]*$", tokens.NotFoundView.as_view(), name="api-not-found"),
 ]

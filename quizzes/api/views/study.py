@@ -45,6 +45,8 @@ from quizzes.models import Bank, Card, CardState, CardStatus, Enrollment, Review
 IDEMPOTENCY_KEY_REQUIRED = "Send an Idempotency-Key header (1 to 200 printable characters)."
 CARD_NOT_FOUND = "No card with this id in a bank you are enrolled in."
 HISTORY_LIMIT = 100
+MAX_TOPICS = 50
+TOO_MANY_TOPICS = "At most {maximum} topics."
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -86,6 +88,15 @@ def _card(request: Request, pk: int) -> Card:
     return card
 
 
+def _topics(request: Request) -> list[str]:
+    raw = request.query_params.get("topics", "")
+    topics = list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
+    if len(topics) > MAX_TOPICS:
+        # Each slug is a condition in one SQL statement: SQLite refuses a too large expression.
+        raise ValidationError({"topics": [TOO_MANY_TOPICS.format(maximum=MAX_TOPICS)]})
+    return topics
+
+
 @extend_schema(
     summary="The next card to study",
     description="Learning cards due now first, then today's reviews interleaved with new cards "
@@ -94,22 +105,30 @@ def _card(request: Request, pk: int) -> Card:
     parameters=[
         BANK_SLUG,
         OpenApiParameter(
-            "topics", str, description="Comma-separated topic slugs (with their subtopics)."
+            "topics",
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^,]+$"},
+                "maxItems": MAX_TOPICS,
+            },
+            style="form",
+            explode=False,
+            description=f"Comma-separated topic slugs (with subtopics), at most {MAX_TOPICS}.",
         ),
     ],
-    responses={200: StudyNextSerializer, **errors(*READ, 403, 404)},
+    responses={200: StudyNextSerializer, **errors(400, *READ, 403, 404)},
 )
 class StudyNextView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         enrollment = _enrollment(request, slug)
         bank = enrollment.bank
-        topics = [t for t in request.query_params.get("topics", "").split(",") if t.strip()]
+        topics = _topics(request)
         now = clock.now()
         result = services.study_queue_next(
             learner=request.user,
             bank=bank,
             now=now,
-            topics=[t.strip() for t in topics] or None,
+            topics=topics or None,
             enrollment=enrollment,
         )
         item = result.item
