@@ -12,6 +12,7 @@ TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "imme
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served by the app, not from a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "quizzes",
 ]
 
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for a lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kmodquiz.urls"
@@ -147,6 +151,23 @@ def _tasks_from_env(name: str) -> dict:
 
 TASKS = _tasks_from_env(os.environ.get("TASKS_BACKEND", "db"))
 
+# Sign-in lockouts (django-axes, quizzes/security/lockout.py): the sign-in page and the token
+# endpoint count failed passwords per client address and per account, in the database.
+AUTHENTICATION_BACKENDS = [
+    "quizzes.security.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KMODQUIZ_LOCKOUT_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KMODQUIZ_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "quizzes.security.lockout.axes_client_address"
+AXES_LOCKOUT_TEMPLATE = "quizzes/accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged (personal data)
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,7 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("KMODQUIZ_API_USER_RATE", "1200/min"),
         "anon": os.environ.get("KMODQUIZ_API_ANON_RATE", "30/min"),
-        "tokens": os.environ.get("KMODQUIZ_API_TOKENS_RATE", "20/hour"),
+        "tokens": os.environ.get("KMODQUIZ_API_TOKENS_RATE", "10/min"),
     },
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
@@ -261,6 +282,8 @@ KMODQUIZ = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": _env_bool("KMODQUIZ_SIGNUP_ENABLED", True),
+    # Proxies of our own in front of the app: 0 ignores X-Forwarded-For (docs/deployment.md).
+    "TRUSTED_PROXIES": int(os.environ.get("KMODQUIZ_TRUSTED_PROXIES", "0")),
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": True,
+    "TRUSTED_PROXIES": 0,
 }
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,6 +26,7 @@ from quizzes.api.serializers.me import (
     TokenSerializer,
 )
 from quizzes.api.throttles import TokenCreateThrottle
+from quizzes.security.lockout import LockoutBasicAuthentication
 from quizzes.api.views.base import READ, WRITE, errors, visible_banks
 from quizzes.models import ApiTokenScope, LearnerProfile
 from quizzes.services import accounts
@@ -70,7 +71,7 @@ class TokenListView(generics.ListCreateAPIView):
         classes: list[type] = [ScopedTokenAuthentication, SessionAuthentication]
         # (The schema generator asks before it has a request: it then documents every class.)
         if getattr(self.request, "method", "POST") == "POST":
-            classes.append(BasicAuthentication)
+            classes.append(LockoutBasicAuthentication)
         return [cls() for cls in classes]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
