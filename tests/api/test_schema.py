@@ -124,7 +124,7 @@ def test_responses_match_their_documented_schemas(world, client_as):
         (instructor, "get", f"/api/v1/questions/{world.flashcard.pk}", None),
         (learner, "get", "/api/v1/banks/kmod/study/next", None),
         (learner, "post", f"/api/v1/cards/{card}/answer", {"answer": "b"}),
-        (learner, "post", f"/api/v1/cards/{card_of(world.flashcard).pk}/answer", {}),
+        (learner, "post", f"/api/v1/cards/{card_of(world.flashcard).pk}/answer", {"answer": None}),
         (learner, "post", "/api/v1/reviews", {"card": card, "answer": "a", "rating": Rating.EASY}),
         (learner, "post", "/api/v1/reviews", {"card": card, "answer": "b"}),  # 409: same key
         (learner, "post", "/api/v1/reviews/undo", {}),

@@ -104,6 +104,7 @@ class BulkEnrollSerializer(serializers.Serializer):
     users = serializers.ListField(
         child=serializers.CharField(max_length=254),
         allow_empty=False,
+        min_length=1,
         max_length=1000,
         help_text="Usernames or e-mail addresses.",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.serializers.banks import UserBriefSerializer
@@ -15,20 +16,27 @@ from quizzes.models import (
     ReviewLog,
 )
 from quizzes.services import accounts
+from quizzes.timezones import TIMEZONES
 
 
 # --- the learner: profile, reviews, progress --------------------------------------------------
+@extend_schema_field(
+    {"type": "string", "enum": list(TIMEZONES), "description": "An IANA time zone name."}
+)
+class TimezoneField(serializers.ChoiceField):
+    """An IANA time zone name (the schema lists them without a line of prose each)."""
+
+
 class ProfileSerializer(serializers.ModelSerializer):
-    timezone = serializers.CharField(max_length=64)
+    timezone = TimezoneField(
+        choices=TIMEZONES,
+        error_messages={"invalid_choice": accounts.TIMEZONE_UNKNOWN},
+        help_text="An IANA time zone name, e.g. Europe/Berlin.",
+    )
     day_start_hour = serializers.IntegerField(min_value=0, max_value=23)
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
-
-    def validate_timezone(self, value: str) -> str:
-        if not accounts.timezone_is_valid(value):
-            raise serializers.ValidationError(accounts.TIMEZONE_UNKNOWN)
-        return value
 
     class Meta:
         model = LearnerProfile

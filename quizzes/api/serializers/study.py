@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.presentation import ANSWER_FORMATS
@@ -47,12 +48,30 @@ class StudyNextSerializer(serializers.Serializer):
     day_ends_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "option_id, text, command_line"},
+            {"type": "boolean", "description": "boolean (true/false)"},
+            {"type": "array", "items": {"type": "string"}, "description": "option_ids, item_ids"},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "blanks ({key: text}), pairs ({left id: right id})",
+            },
+        ],
+        "nullable": True,
+    }
+)
+class AnswerField(serializers.JSONField):
+    """The answer payload; its shape depends on the card's kind (its `answer_format`)."""
+
+
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.JSONField(
-        required=False,
+    answer = AnswerField(
         allow_null=True,
-        default=None,
-        help_text="The answer payload of the card's kind (docs/formats.md); null for flashcards.",
+        help_text="The answer payload of the card's kind, as its `answer_format` says "
+        "(docs/formats.md); null for flashcards. Required: a card of another shape is a 400.",
     )
 
 

@@ -53,7 +53,12 @@ class _Days(serializers.Serializer):
     bank = serializers.SlugField(required=False)
 
 
-DAYS = OpenApiParameter("days", int, description="How many past learner days (1–365, default 30).")
+def _day_count(name: str, description: str) -> OpenApiParameter:
+    schema = {"type": "integer", "minimum": 1, "maximum": stats.MAX_DAYS, "default": 30}
+    return OpenApiParameter(name, schema, description=description)
+
+
+DAYS = _day_count("days", f"How many past learner days (1–{stats.MAX_DAYS}, default 30).")
 CSV_FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="`csv` for CSV (or send `Accept: text/csv`)."
 )
@@ -66,7 +71,7 @@ CSV_FORMAT = OpenApiParameter(
     "your desired retention) and the due forecast, over your enrolled banks.",
     parameters=[
         DAYS,
-        OpenApiParameter("forecast_days", int, description="Days of forecast (default 30)."),
+        _day_count("forecast_days", f"Days of forecast (1–{stats.MAX_DAYS}, default 30)."),
         OpenApiParameter("bank", str, description="Only this bank (slug)."),
     ],
     responses={200: ProgressSerializer, **errors(400, *READ, 404)},

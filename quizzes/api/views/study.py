@@ -5,6 +5,7 @@ Each view finds what the caller may touch, then calls the same service the study
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -42,19 +43,22 @@ from quizzes.api.views.base import (
 )
 from quizzes.models import Bank, Card, CardState, CardStatus, Enrollment, ReviewLog
 
-IDEMPOTENCY_KEY_REQUIRED = "Send an Idempotency-Key header (1 to 200 printable characters)."
+IDEMPOTENCY_KEY_REQUIRED = (
+    "Send an Idempotency-Key header (1 to 200 visible ASCII characters, e.g. a UUID)."
+)
 CARD_NOT_FOUND = "No card with this id in a bank you are enrolled in."
 HISTORY_LIMIT = 100
 MAX_TOPICS = 50
 TOO_MANY_TOPICS = "At most {maximum} topics."
 
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"  # 1 to 200 visible ASCII characters
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=True,
     description="A unique key per review (a UUID): sending it again with the same body returns "
-    "the first response; with a different body, 409.",
+    "the first response; with a different body, 409. 1 to 200 visible ASCII characters.",
 )
 CARD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The card's id.")
 
@@ -187,7 +191,7 @@ class CardAnswerView(APIView):
 
 def _idempotency_key(request: Request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 200 or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise ValidationError(IDEMPOTENCY_KEY_REQUIRED, code="idempotency_key_required")
     return key
 

@@ -26,9 +26,9 @@ from quizzes.api.serializers.me import (
     TokenSerializer,
 )
 from quizzes.api.throttles import TokenCreateThrottle
-from quizzes.security.lockout import LockoutBasicAuthentication
 from quizzes.api.views.base import READ, WRITE, errors, visible_banks
 from quizzes.models import ApiTokenScope, LearnerProfile
+from quizzes.security.lockout import LockoutBasicAuthentication
 from quizzes.services import accounts
 
 UNKNOWN_BANKS = "Unknown banks: {slugs}."
