@@ -14,7 +14,7 @@ import jsonschema
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -94,7 +94,14 @@ def bank_update(*, bank: Bank, **fields: Any) -> Bank:
             raise ValueError(f"bank field {name!r} cannot be changed here")
         setattr(bank, name, value)
     if fields:
-        bank.save(update_fields=[*fields, "updated_at"])
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+                bank.save(update_fields=[*fields, "updated_at"])
+        except DatabaseError:
+            # "did not affect any rows": another request deleted the bank meanwhile.
+            if not Bank.objects.filter(pk=bank.pk).exists():
+                raise Bank.DoesNotExist(f"bank {bank.pk} was deleted") from None
+            raise
     return bank
 
 

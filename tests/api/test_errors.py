@@ -18,7 +18,9 @@ from quizzes.api.pagination import PAGE_SIZE_INVALID
 from quizzes.api.parsers import LONE_SURROGATE, MAX_DEPTH, TOO_DEEP
 from quizzes.api.views.study import MAX_TOPICS, TOO_MANY_TOPICS
 from quizzes.middleware import ApiRequestBodyMiddleware
-from quizzes.models import ReviewLog
+from quizzes.models import Bank, ReviewLog
+from quizzes.services import authoring
+from tests.factories import BankFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +260,22 @@ def test_a_chunked_body_the_server_cannot_read_is_a_json_411():
     response = middleware(_chunked_request(b"{}", terminated=False))
     assert response.status_code == HTTPStatus.LENGTH_REQUIRED
     assert json.loads(response.content)["error"]["code"] == "length_required"
+
+
+def test_an_object_deleted_by_another_request_meanwhile_is_a_json_404(
+    world, client_as, monkeypatch
+):
+    # What the fuzzer found with two workers: PATCH re-reads a bank that a DELETE just removed.
+    def vanish(*, bank, **fields):
+        raise Bank.DoesNotExist
+
+    monkeypatch.setattr("quizzes.api.views.banks.authoring.bank_update", vanish)
+    response = client_as("instructor").patch("/api/v1/banks/kmod", {"title": "T"}, format="json")
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+
+
+def test_bank_update_of_a_deleted_bank_raises_does_not_exist(world):
+    bank = BankFactory(slug="empty")
+    Bank.objects.filter(pk=bank.pk).delete()
+    with pytest.raises(Bank.DoesNotExist):
+        authoring.bank_update(bank=bank, title="Gone")

@@ -151,7 +151,7 @@ class BankDetailView(APIView):
     get=extend_schema(
         summary="A bank's topics",
         parameters=[BANK_SLUG],
-        responses={200: TopicSerializer(many=True), **errors(*READ, 404)},
+        responses={200: TopicSerializer(many=True), **errors(400, *READ, 404)},
     ),
     post=extend_schema(
         summary="Add a topic (instructors)",
@@ -257,7 +257,7 @@ class MyEnrollmentView(APIView):
     get=extend_schema(
         summary="A bank's enrolled learners (instructors)",
         parameters=[BANK_SLUG],
-        responses={200: EnrollmentSerializer(many=True), **errors(*READ, 403, 404)},
+        responses={200: EnrollmentSerializer(many=True), **errors(400, *READ, 403, 404)},
     ),
     post=extend_schema(
         summary="Enrol users by username or e-mail (instructors)",
@@ -292,7 +292,7 @@ class BankEnrollmentListView(generics.ListCreateAPIView):
 
 @extend_schema(
     summary="Your enrolments",
-    responses={200: EnrollmentSerializer(many=True), **errors(*READ, 404)},
+    responses={200: EnrollmentSerializer(many=True), **errors(400, *READ, 404)},
 )
 class MyEnrollmentListView(generics.ListAPIView):
     serializer_class = EnrollmentSerializer

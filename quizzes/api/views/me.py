@@ -72,7 +72,11 @@ CSV_FORMAT = OpenApiParameter(
     parameters=[
         DAYS,
         _day_count("forecast_days", f"Days of forecast (1–{stats.MAX_DAYS}, default 30)."),
-        OpenApiParameter("bank", str, description="Only this bank (slug)."),
+        OpenApiParameter(
+            "bank",
+            {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+            description="Only this bank (slug).",
+        ),
     ],
     responses={200: ProgressSerializer, **errors(400, *READ, 404)},
 )
@@ -120,7 +124,7 @@ def progress_json(progress: stats.Progress) -> dict[str, Any]:
     responses={
         (200, "application/json"): ReviewLogSerializer(many=True),
         (200, "text/csv"): ReviewLogSerializer(many=True),
-        **errors(400, *READ),
+        **errors(400, *READ, 404),
     },
 )
 class MyReviewListView(generics.ListAPIView):

@@ -51,7 +51,7 @@ def _my_tokens(request: Request) -> Any:
         summary="Your API tokens",
         description="Their names, scopes and expiry; the tokens themselves are not stored. A "
         "token limited to some banks lists only the tokens limited to those banks.",
-        responses={200: TokenSerializer(many=True), **errors(*READ, 404)},
+        responses={200: TokenSerializer(many=True), **errors(400, *READ, 404)},
     ),
     post=extend_schema(
         summary="Create an API token",
