@@ -1,8 +1,10 @@
 """Settings for kmodquiz, read from the environment with safe local defaults.
 
+DJANGO_ENV     "production" switches on the production profile: DEBUG off, HTTPS only (SSL
+               redirect, HSTS, secure cookies); `manage.py check --deploy` passes with no warning
 DATABASE_URL   database (default: SQLite file db.sqlite3 beside manage.py)
 SECRET_KEY     required when DEBUG is off
-DEBUG          "1"/"true" to enable (default on for local development)
+DEBUG          "1"/"true" to enable (default on for local development, off in production)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
@@ -28,7 +30,10 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DEBUG", True)
+PRODUCTION = os.environ.get("DJANGO_ENV", "").strip().lower() == "production"
+DEBUG = _env_bool("DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production.")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "quizzes",
 ]
 
@@ -73,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quizzes.security.csp.SiteCSPMiddleware",
     # Turns a sign-in refused for a lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +214,56 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- security headers (every profile) and the production profile --------------------------------
+# docs/deployment.md ("Security settings") explains each one.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the LTI app lets registered platforms frame its pages, and only those
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """"X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"); "" -> None."""
+    name, _, expected = value.partition(":")
+    if not name.strip():
+        return None
+    meta = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta, expected.strip() or "https")
+
+
+if PRODUCTION:
+    # The header the TLS-terminating proxy sets (and strips from clients): requests that came
+    # in over HTTPS. Empty when the app itself terminates TLS.
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+        os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    )
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [
+        r for r in os.environ.get("SECURE_REDIRECT_EXEMPT", "").split(",") if r.strip()
+    ]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp, merged with a view's own frame-ancestors by
+# quizzes.security.csp): this site's scripts, styles, images and fonts only; nothing inline.
+# No form-action: the LTI deep-linking page posts its answer to the LMS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

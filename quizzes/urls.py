@@ -4,12 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quizzes import views
-from quizzes.views import teach
+from quizzes.views import account, teach
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress_page, name="progress"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/data/", account.my_data, name="my-data"),
+    path("settings/delete/", account.account_delete_page, name="account-delete"),
     path("banks/<slug:slug>/", views.bank_detail, name="bank-detail"),
     path("banks/<slug:slug>/enroll/", views.bank_enroll, name="bank-enroll"),
     path("banks/<slug:slug>/leave/", views.bank_unenroll, name="bank-unenroll"),

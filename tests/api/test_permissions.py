@@ -283,6 +283,20 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         lambda w: {"day_start_hour": 5},
         (UNAUTH, OK, OK, OK, OK, FORBIDDEN),
     ),
+    (
+        "my data",
+        "get",
+        lambda w: "/api/v1/me/export",
+        None,
+        (UNAUTH, OK, OK, OK, OK, FORBIDDEN),
+    ),
+    (
+        "delete account",
+        "post",
+        lambda w: "/api/v1/me/delete",
+        lambda w: {"password": "not-the-password"},
+        (UNAUTH, BAD, BAD, BAD, BAD, FORBIDDEN),
+    ),
     ("schema", "get", lambda w: "/api/schema/", None, (OK, OK, OK, OK, OK, OK)),
 ]
 
