@@ -9,6 +9,7 @@ ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
                request; tests), or a dotted backend path (an RQ/Redis backend at scale)
+KMODQUIZ_LTI_ENABLED  "0" leaves the LTI 1.3 tool (quizzes.lti) out: no app, URLs or middleware
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "csp",
     "quizzes",
 ]
+# The LTI 1.3 tool is an optional app: nothing else imports it (docs/lti.md).
+LTI_ENABLED = _env_bool("KMODQUIZ_LTI_ENABLED", True)
+if LTI_ENABLED:
+    INSTALLED_APPS.append("quizzes.lti")
 
 MIDDLEWARE = [
     # Outermost: any non-JSON error under /api/ (Django's own 400, 404 and 500 pages) as JSON.
@@ -83,6 +88,10 @@ MIDDLEWARE = [
     # Turns a sign-in refused for a lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
+if LTI_ENABLED:
+    # Outside the session, CSRF and X-Frame-Options middleware, so that on LTI pages it sees
+    # their cookies and headers: SameSite=None cookies and frame-ancestors for the platform.
+    MIDDLEWARE.insert(1, "quizzes.lti.framing.LtiFramingMiddleware")
 
 ROOT_URLCONF = "kmodquiz.urls"
 
@@ -341,6 +350,10 @@ KMODQUIZ = {
     "SIGNUP_ENABLED": _env_bool("KMODQUIZ_SIGNUP_ENABLED", True),
     # Proxies of our own in front of the app: 0 ignores X-Forwarded-For (docs/deployment.md).
     "TRUSTED_PROXIES": int(os.environ.get("KMODQUIZ_TRUSTED_PROXIES", "0")),
+    # LTI: a learner's score goes to the gradebook at most this often per link.
+    "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
+    # A rotated-out tool key stays in the JWKS this long (platforms cache keys).
+    "LTI_KEY_GRACE_DAYS": int(os.environ.get("KMODQUIZ_LTI_KEY_GRACE_DAYS", "7")),
 }
 
 LOGGING = {

@@ -1,5 +1,6 @@
-"""URL configuration: the pages, the admin and the REST API."""
+"""URL configuration: the pages, the admin, the REST API and, when installed, the LTI tool."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,5 +11,8 @@ urlpatterns = [
     path("api/", include("quizzes.api.urls")),
     # Sign in/out, sign-up, password change and reset, with the site's own templates.
     path("accounts/", include(account_urlpatterns)),
-    path("", include("quizzes.urls")),
 ]
+# The LTI 1.3 tool is optional (KMODQUIZ_LTI_ENABLED=0 leaves the app out): only its own URLs.
+if apps.is_installed("quizzes.lti"):
+    urlpatterns.append(path("lti/", include("quizzes.lti.urls")))
+urlpatterns.append(path("", include("quizzes.urls")))

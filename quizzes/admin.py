@@ -15,6 +15,8 @@ from quizzes.models import (
     BankMembership,
     Card,
     CardState,
+    Course,
+    CourseMembership,
     Enrollment,
     ImportRun,
     LearnerProfile,
@@ -224,3 +226,17 @@ class PrivacyUserAdmin(_BaseUserAdmin):  # type: ignore[misc, valid-type]
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, PrivacyUserAdmin)
+
+
+class CourseMembershipInline(admin.TabularInline):
+    model = CourseMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "label", "platform", "external_id", "created_at"]
+    search_fields = ["title", "label", "external_id"]
+    filter_horizontal = ["banks"]
+    inlines = [CourseMembershipInline]

@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": True,
     "TRUSTED_PROXIES": 0,
+    "LTI_SCORE_INTERVAL_MINUTES": 5,
+    "LTI_KEY_GRACE_DAYS": 7,
 }
 
 

@@ -9,7 +9,7 @@ recognised. Nothing is expanded: command substitutions are kept as text in a can
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 RELEASE = "$(uname -r)"
 PWD = "$(pwd)"
@@ -34,10 +34,15 @@ class ShellSyntaxError(ValueError):
 
 @dataclass(frozen=True)
 class Stage:
-    """One simple command of a pipeline: its words and its redirections, in order."""
+    """One simple command of a pipeline: its words and its redirections, in order.
+
+    `numbers` holds, for each word, its position among the words of the whole line as typed
+    (1-based, redirection targets counted, operators not), so feedback can say "word 3".
+    """
 
     words: tuple[str, ...]
     redirects: tuple[tuple[str, str], ...] = ()
+    numbers: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -279,19 +284,23 @@ def _split(text: str, depth: int) -> tuple[Pipeline, ...]:
     pipelines: list[Pipeline] = []
     stages: list[Stage] = []
     words: list[str] = []
+    numbers: list[int] = []
     redirects: list[tuple[str, str]] = []
     tokens = _Lexer(text, depth).run()
-    index = 0
+    index = count = 0
     while index < len(tokens):
         token = tokens[index]
         index += 1
         if isinstance(token, str):
+            count += 1
             words.append(token)
+            numbers.append(count)
             continue
         op = token.text
         if op not in _SEPARATORS and op not in ("|", "|&", "\n"):
             if index >= len(tokens) or not isinstance(tokens[index], str):
                 raise ShellSyntaxError(f"the redirection {op} has no target")
+            count += 1
             redirects.append((op, str(tokens[index])))
             index += 1
             continue
@@ -302,13 +311,13 @@ def _split(text: str, depth: int) -> tuple[Pipeline, ...]:
         op = ";" if op == "\n" else op
         if op == "|&":  # `a |& b` is `a 2>&1 | b`
             redirects.append(("2>&", "1"))
-        stages.append(Stage(tuple(words), tuple(redirects)))
-        words, redirects = [], []
+        stages.append(Stage(tuple(words), tuple(redirects), tuple(numbers)))
+        words, numbers, redirects = [], [], []
         if op in _SEPARATORS:
             pipelines.append(Pipeline(tuple(stages), op))
             stages = []
     if words:
-        stages.append(Stage(tuple(words), tuple(redirects)))
+        stages.append(Stage(tuple(words), tuple(redirects), tuple(numbers)))
         pipelines.append(Pipeline(tuple(stages), ""))
     elif redirects:
         raise ShellSyntaxError("a redirection needs a command")

@@ -386,33 +386,68 @@ def _count(queryset: QuerySet[Any]) -> Any:
 
 def bank_cohort_progress(*, bank: Bank, now: datetime, days: int = 30) -> QuerySet[Enrollment]:
     """Every enrolment of a bank, annotated with its learner's progress there (one query)."""
+    return cohort_progress(Enrollment.objects.filter(bank=bank), now=now, days=days)
+
+
+def cohort_progress(
+    enrollments: QuerySet[Enrollment], *, now: datetime, days: int = 30
+) -> QuerySet[Enrollment]:
+    """Enrolments annotated with each learner's progress in that enrolment's bank (one query)."""
     logs = ReviewLog.objects.filter(
-        learner_id=OuterRef("learner_id"), bank=bank, undone_at__isnull=True
+        learner_id=OuterRef("learner_id"), bank_id=OuterRef("bank_id"), undone_at__isnull=True
     )
-    states = CardState.objects.filter(learner_id=OuterRef("learner_id"), bank=bank)
+    states = CardState.objects.filter(
+        learner_id=OuterRef("learner_id"), bank_id=OuterRef("bank_id")
+    )
     since = now - timedelta(days=days)
-    return (
-        Enrollment.objects.filter(bank=bank)
-        .select_related("learner")
-        .annotate(
-            reviews=_count(logs),
-            reviews_recent=_count(logs.filter(reviewed_at__gte=since)),
-            graded=_count(logs.filter(correct__isnull=False)),
-            correct=_count(logs.filter(correct=True)),
-            review_reviews=_count(logs.filter(status_before=CardStatus.REVIEW)),
-            review_passed=_count(
-                logs.filter(status_before=CardStatus.REVIEW).exclude(rating=Rating.AGAIN)
-            ),
-            last_review_at=Subquery(
-                logs.order_by().values("learner_id").annotate(m=Max("reviewed_at")).values("m"),
-                output_field=DateTimeField(),
-            ),
-            cards_started=_count(states.filter(status__gt=CardStatus.NEW)),
-            cards_learned=_count(states.filter(status=CardStatus.REVIEW)),
-            due_now=_count(
-                states.filter(suspended=False, retired=False, due__lte=now).exclude(
-                    buried_until__gt=now
-                )
-            ),
-        )
+    return enrollments.select_related("learner", "bank").annotate(
+        reviews=_count(logs),
+        reviews_recent=_count(logs.filter(reviewed_at__gte=since)),
+        graded=_count(logs.filter(correct__isnull=False)),
+        correct=_count(logs.filter(correct=True)),
+        review_reviews=_count(logs.filter(status_before=CardStatus.REVIEW)),
+        review_passed=_count(
+            logs.filter(status_before=CardStatus.REVIEW).exclude(rating=Rating.AGAIN)
+        ),
+        last_review_at=Subquery(
+            logs.order_by().values("learner_id").annotate(m=Max("reviewed_at")).values("m"),
+            output_field=DateTimeField(),
+        ),
+        cards_started=_count(states.filter(status__gt=CardStatus.NEW)),
+        cards_learned=_count(states.filter(status=CardStatus.REVIEW)),
+        due_now=_count(
+            states.filter(suspended=False, retired=False, due__lte=now).exclude(
+                buried_until__gt=now
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Mastery:
+    cards: int
+    mastered: int
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+def mastery(
+    *, learner: AbstractBaseUser, bank: Bank, now: datetime, topic_ids: Sequence[int] = ()
+) -> Mastery:
+    """The learner's mastery of a bank, or of some of its topics: of its active cards (of those
+    topics), how many have a retrievability now at least the learner's desired retention, the
+    same rule as topic_mastery (two queries)."""
+    config = scheduler_config(learner_profile_get(learner=learner))
+    cards = Card.objects.filter(bank=bank, retired_at__isnull=True)
+    if topic_ids:
+        cards = cards.filter(question__topics__in=topic_ids)
+    states = with_days_since_review(
+        CardState.objects.filter(learner=learner, bank=bank, retired=False, card__in=cards),
+        now=now,
+    ).filter(mastered_q(config=config))
+    return Mastery(
+        cards=cards.values("pk").distinct().count(),
+        mastered=states.values("card_id").distinct().count(),
     )

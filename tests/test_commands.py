@@ -53,3 +53,28 @@ def test_demo_users_are_created_idempotently_and_can_sign_in():
     instructor = authenticate(username="instructor", password="kmodquiz-demo")
     assert learner is not None and instructor is not None and instructor.is_staff
     assert Enrollment.objects.filter(learner=learner).count() == Bank.objects.count() == 1
+
+
+def test_bank_report_lists_the_spellings_each_command_question_accepts(tmp_path):
+    load = bank_doc(
+        [
+            question("cmd-unload", "shell_command", spec={"accepted": ["modprobe -r vfat"]}),
+            # A second accepted answer that is a dry run lets a change through: it is reported.
+            question(
+                "cmd-leaky",
+                "shell_command",
+                spec={"accepted": ["modprobe -r vfat", "modprobe -n -r vfat"]},
+            ),
+        ]
+    )
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(load))
+    run("load_bank", str(path))
+    report = run("bank_report", "demo", "--spellings", "40")
+    unload = next(line for line in report.splitlines() if line.startswith("cmd-unload"))
+    accepted = int(unload.split()[1])
+    assert 20 <= accepted <= 40 and "5/5 changes refused" in unload
+    leaky = next(line for line in report.splitlines() if line.startswith("cmd-leaky"))
+    assert "ACCEPTED CHANGES: dry run" in leaky
+    assert "typed command questions with a grading problem: 1" in report
+    assert "spellings" not in run("bank_report", "demo", "--spellings", "0")

@@ -158,3 +158,10 @@ def test_splitting_random_text_raises_nothing_but_shell_syntax_errors(line: str)
         assert str(exc)
     else:
         assert all(stage.words for pipeline in result for stage in pipeline.stages)
+
+
+def test_every_word_knows_its_number_in_the_line_as_typed():
+    pipelines = split_command_line("sudo depmod -a && echo 'a b' > /x/y | sudo tee -a f")
+    numbers = [stage.numbers for pipeline in pipelines for stage in pipeline.stages]
+    # sudo(1) depmod(2) -a(3) && echo(4) 'a b'(5) > /x/y(6) | sudo(7) tee(8) -a(9) f(10)
+    assert numbers == [(1, 2, 3), (4, 5), (7, 8, 9, 10)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from quizzes.api.views import account, banks, me, questions, study, tokens
+from quizzes.api.views import account, banks, courses, me, questions, study, tokens
 
 v1 = [
     path("ping", tokens.PingView.as_view(), name="api-ping"),
@@ -34,6 +34,12 @@ v1 = [
     ),
     path("banks/<slug:slug>/progress", me.BankProgressView.as_view(), name="api-bank-progress"),
     path("banks/<slug:slug>/study/next", study.StudyNextView.as_view(), name="api-study-next"),
+    path("courses", courses.CourseListView.as_view(), name="api-courses"),
+    path(
+        "courses/<int:pk>/progress",
+        courses.CourseProgressView.as_view(),
+        name="api-course-progress",
+    ),
     path("questions/<int:pk>", questions.QuestionDetailView.as_view(), name="api-question"),
     path(
         "questions/<int:pk>/reports",

@@ -2,8 +2,10 @@
 `GET /api/v1/me/export`): the right of access and to data portability.
 
 Profile and settings, enrolments, the scheduling state of every card, the whole review log
-(undone reviews too), first attempts, problem reports, bank roles, and the API tokens' metadata
-(never a token or its digest). A fixed number of queries, however long the history.
+(undone reviews too), first attempts, problem reports, course memberships, bank roles, the API
+tokens' metadata (never a token or its digest), and what optional apps add (the LTI tool: the
+LMS accounts linked, through the signal learner_data_collecting). A fixed number of queries,
+however long the history.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from quizzes.models import (
     BankMembership,
     CardState,
     CardStatus,
+    CourseMembership,
     Enrollment,
     LearnerProfile,
     QuestionReport,
     Rating,
     ReviewLog,
 )
+from quizzes.signals import learner_data_collecting
 
 FORMAT = "kmodquiz-learner-data"
 FORMAT_VERSION = 1
@@ -79,6 +83,10 @@ def learner_data_export(*, user: AbstractBaseUser, now: datetime) -> dict[str, A
         .prefetch_related("banks")
     )
     unscoped = get_token_model().objects.filter(user=user, scope__isnull=True)
+    courses = CourseMembership.objects.filter(user=user).select_related("course")
+    extra: dict[str, Any] = {}
+    for _receiver, sections in learner_data_collecting.send(sender=learner_data_export, user=user):
+        extra.update(sections or {})
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -92,6 +100,15 @@ def learner_data_export(*, user: AbstractBaseUser, now: datetime) -> dict[str, A
                 "created_at": e.created_at,
             }
             for e in Enrollment.objects.filter(learner=user).select_related("bank").order_by("pk")
+        ],
+        "courses": [
+            {
+                "course": m.course.title,
+                "role": m.role,
+                "joined_at": m.joined_at,
+                "left_at": m.left_at,
+            }
+            for m in courses.order_by("pk")
         ],
         "bank_roles": [
             {"bank": m.bank.slug, "role": m.role}
@@ -190,4 +207,5 @@ def learner_data_export(*, user: AbstractBaseUser, now: datetime) -> dict[str, A
             }
             for t in unscoped.order_by("pk")
         ],
+        **extra,
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from quizzes.grading import parse_cloze
+from quizzes.shell_options import unknown_options
+from quizzes.shellwords import ShellSyntaxError, split_command_line
 
 
 def spec_problems(kind: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
@@ -52,4 +54,21 @@ def spec_problems(kind: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
         str(a).strip() for a in spec.get("accepted", [])
     ):
         problems.append(("accepted", "needs at least one non-empty accepted answer"))
+    elif kind == "shell_command":
+        problems += _command_problems(spec.get("accepted", []))
+    return problems
+
+
+def _command_problems(accepted: list[Any]) -> list[tuple[str, str]]:
+    # An accepted answer must be a real invocation: readable, and only options its tools have.
+    problems: list[tuple[str, str]] = []
+    for index, line in enumerate(accepted):
+        where = f"accepted[{index}]"
+        try:
+            split_command_line(str(line))
+        except ShellSyntaxError as exc:
+            problems.append((where, f"cannot be read as a command line: {exc}"))
+            continue
+        if unknown := unknown_options(str(line)):
+            problems.append((where, f"uses options its tool does not have: {', '.join(unknown)}"))
     return problems

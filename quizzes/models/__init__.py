@@ -22,6 +22,7 @@ from quizzes.models.banks import (
     QuestionQuerySet,
     Topic,
 )
+from quizzes.models.courses import Course, CourseMembership
 from quizzes.models.imports import ImportRun
 from quizzes.models.learners import Enrollment, LearnerProfile
 from quizzes.models.reports import QuestionReport
@@ -36,6 +37,8 @@ __all__ = [
     "Card",
     "CardState",
     "CardStatus",
+    "Course",
+    "CourseMembership",
     "Enrollment",
     "ImportRun",
     "LearnerProfile",

@@ -6,8 +6,10 @@ username becomes a random pseudonym (`deleted-…`), e-mail and names are blanke
 becomes unusable and the account inactive (every session and token stops working). What the
 person wrote is removed: their answers (review log and attempts), the feedback that quoted them,
 the text of their problem reports, their idempotency keys; their API tokens, bank roles and
-sign-in failure records are deleted. Ratings, verdicts, scores, times and scheduling states are
-kept: item and cohort statistics come out exactly as before, under the pseudonym.
+sign-in failure records are deleted, and so is what optional apps hold (the LTI tool's link to
+the LMS account: the signal account_deleting). Course memberships and enrolments stay. Ratings,
+verdicts, scores, times and scheduling states are kept: item and cohort statistics come out
+exactly as before, under the pseudonym.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import transaction
 from knox.models import get_token_model
 
 from quizzes.models import Attempt, BankMembership, QuestionReport, ReviewLog
+from quizzes.signals import account_deleting
 
 PSEUDONYM_PREFIX = "deleted-"
 REPORT_TEXT_REMOVED = "(Removed: the reporter deleted their account.)"
@@ -53,6 +56,7 @@ def account_delete(*, user: AbstractBaseUser, now: datetime) -> str:
     BankMembership.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=old_username).delete()
+    account_deleting.send(sender=account_delete, user=user)  # optional apps' rows (LTI)
     user.username = pseudonym  # type: ignore[attr-defined]
     user.email = ""  # type: ignore[attr-defined]
     user.first_name = ""  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from quizzes import conf, errors, grading, scheduling
+from quizzes import conf, errors, grading, scheduling, signals
 from quizzes.models import (
     Bank,
     Card,
@@ -351,6 +351,14 @@ def _record_review(
             request_hash=digest,
             response=response,
         )
+    signals.review_recorded.send(
+        ReviewLog,
+        learner=learner,
+        bank_id=card.bank_id,
+        card_id=card.pk,
+        log_id=log.pk,
+        reviewed_at=now,
+    )
     return replace(result, log_id=log.pk)
 
 

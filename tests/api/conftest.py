@@ -14,8 +14,16 @@ from rest_framework.test import APIClient
 
 from quizzes import services
 from quizzes.api import clock
-from quizzes.models import Bank, Card, LearnerProfile, Question, QuestionReport, Rating
-from quizzes.services import accounts, authoring
+from quizzes.models import (
+    Bank,
+    Card,
+    Course,
+    LearnerProfile,
+    Question,
+    QuestionReport,
+    Rating,
+)
+from quizzes.services import accounts, authoring, courses
 from tests.factories import (
     BankFactory,
     EnrollmentFactory,
@@ -69,6 +77,7 @@ class World:
     flashcard: Question
     cloze: Question
     report: QuestionReport
+    course: Course  # studies `bank`; the learner is a member
     now: datetime
 
     def user(self, role: str) -> Any:
@@ -105,6 +114,9 @@ def world(db: Any, now: datetime) -> World:
     report = authoring.report_create(
         reporter=learner, question=question, text="Option b is also right.", now=now
     )
+    course = Course.objects.create(title="Kernel modules 101", platform="https://lms.example")
+    courses.course_bank_add(course=course, bank=bank)
+    courses.course_member_join(course=course, user=learner, role="learner", now=now)
     return World(
         bank=bank,
         other_bank=other_bank,
@@ -118,6 +130,7 @@ def world(db: Any, now: datetime) -> World:
         flashcard=flashcard,
         cloze=cloze,
         report=report,
+        course=course,
         now=now,
     )
 

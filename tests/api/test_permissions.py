@@ -273,6 +273,14 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         )
         for action in ("suspend", "unsuspend", "bury", "reset")
     ],
+    ("courses list", "get", lambda w: "/api/v1/courses", None, (UNAUTH, OK, OK, OK, OK, OK)),
+    (
+        "course progress",
+        "get",
+        lambda w: f"/api/v1/courses/{w.course.pk}/progress",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+    ),
     ("my progress", "get", lambda w: "/api/v1/me/progress", None, (UNAUTH, OK, OK, OK, OK, OK)),
     ("my reviews", "get", lambda w: "/api/v1/me/reviews", None, (UNAUTH, OK, OK, OK, OK, OK)),
     ("my profile", "get", lambda w: "/api/v1/me/profile", None, (UNAUTH, OK, OK, OK, OK, OK)),

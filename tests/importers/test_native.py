@@ -140,6 +140,16 @@ def test_unknown_topics_duplicate_ids_and_bad_parents_are_all_reported() -> None
         ),
         ("cloze", {"text": "no deletion {{c1:: here", "alternatives": {}}, "at least one"),
         (
+            "shell_command",
+            {"accepted": ["modprobe -r foo", "modprobe 'foo"]},
+            "accepted[1]: cannot be read as a command line: unbalanced quote",
+        ),
+        (
+            "shell_command",
+            {"accepted": ["modprobe --bogus -rx foo"]},
+            "accepted[0]: uses options its tool does not have: --bogus, -x",
+        ),
+        (
             "multiple_choice",
             {
                 "options": [
@@ -165,3 +175,12 @@ def test_content_hash_changes_with_content_only() -> None:
     changed["questions"][0]["explanation"] = "A better explanation."
     c = native.parse(json.dumps(changed)).questions[0]
     assert a.content_hash() == b.content_hash() != c.content_hash()
+
+
+def test_a_command_question_may_say_its_options_are_the_point() -> None:
+    spec = {"accepted": ["modprobe -rv vfat"], "strict_options": True}
+    parsed = native.parse(json.dumps(bank_doc([question("q1", "shell_command", spec=spec)])))
+    assert parsed.questions[0].spec["strict_options"] is True
+    bad = {"accepted": ["modprobe -rv vfat"], "strict_options": "yes"}
+    problems = problems_of(json.dumps(bank_doc([question("q1", "shell_command", spec=bad)])))
+    assert any("strict_options" in p for p in problems), problems

@@ -21,7 +21,7 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
 
 

@@ -6,5 +6,6 @@ schema; a test checks real responses against that schema.
 
 from quizzes.api.serializers.banks import *  # noqa: F403
 from quizzes.api.serializers.common import *  # noqa: F403
+from quizzes.api.serializers.courses import *  # noqa: F403
 from quizzes.api.serializers.me import *  # noqa: F403
 from quizzes.api.serializers.study import *  # noqa: F403

@@ -1,4 +1,5 @@
-"""Print a bank's coverage table: topics × question kinds, with totals."""
+"""Print a bank's coverage table (topics × question kinds, with totals) and, for every typed
+command question, how many spellings of its first answer the grader accepts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
+from quizzes import grading
 from quizzes.models import Bank, Question, QuestionKind, Topic
+from quizzes.shell_variants import mutations, variants
 
 SHORT = {
     "flashcard": "flash",
@@ -28,6 +31,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", nargs="?", help="the bank (default: every active bank)")
+        parser.add_argument(
+            "--spellings",
+            type=int,
+            default=300,
+            metavar="N",
+            help="spellings drawn per typed command question (default 300; 0: skip that part)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         banks = Bank.objects.active()
@@ -37,6 +47,44 @@ class Command(BaseCommand):
                 raise CommandError(f"no active bank with slug {options['slug']!r}")
         for bank in banks:
             self._report(bank)
+            if options["spellings"] > 0:
+                self._spellings(bank, options["spellings"])
+
+    def _spellings(self, bank: Bank, count: int) -> None:
+        """Per typed command question: distinct spellings drawn and accepted, changes refused."""
+        questions = (
+            Question.objects.active()
+            .filter(bank=bank, kind=QuestionKind.SHELL_COMMAND)
+            .order_by("external_id")
+            .values_list("external_id", "spec")
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"typed commands: spellings of the first accepted answer the grader accepts "
+            f"(of up to {count} drawn), and changes of it refused"
+        )
+        problems = 0
+        for external_id, spec in questions:
+            first = spec["accepted"][0]
+            drawn = variants(first, spec, count=count)
+            rejected = [v for v in drawn if not grading.grade("shell_command", spec, v).correct]
+            changes = mutations(first, spec)
+            let_through = [
+                kind for kind, line in changes if grading.grade("shell_command", spec, line).correct
+            ]
+            accepted = len(drawn) - len(rejected)
+            refused = len(changes) - len(let_through)
+            line = (
+                f"{external_id:<32} {accepted:>4} spellings  "
+                f"{refused}/{len(changes)} changes refused"
+            )
+            if rejected:
+                line += f"  REJECTED e.g. {rejected[0]!r}"
+            if let_through:
+                line += f"  ACCEPTED CHANGES: {', '.join(let_through)}"
+            problems += bool(rejected or let_through)
+            self.stdout.write(line)
+        self.stdout.write(f"typed command questions with a grading problem: {problems}")
 
     def _report(self, bank: Bank) -> None:
         kinds = list(QuestionKind.values)

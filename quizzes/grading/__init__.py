@@ -1,7 +1,8 @@
 """Grade an answer payload against a question's answer spec (see docs/formats.md).
 
 Pure functions over plain data: `grade(kind, spec, answer)` returns a Verdict, and raises only
-InvalidAnswer, for a payload of the wrong shape (the API turns it into HTTP 400).
+InvalidAnswer, for a payload of the wrong shape (the API turns it into HTTP 400). Typed shell
+commands are graded by what they do, in `shell.py`.
 """
 
 from __future__ import annotations
@@ -11,36 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.shell_options import (
-    Invocation,
-    clip,
-    describe_differences,
-    parse_invocation,
-    strip_sudo,
-    tool_for,
-)
-from quizzes.shell_options import unknown_options as unknown_options  # part of this API
-from quizzes.shellwords import (
-    Pipeline,
-    ShellSyntaxError,
-    Stage,
-    literal_release_to_substitution,
-    split_command_line,
-)
+from quizzes.grading.shell import grade_shell_command
+from quizzes.grading.verdict import CORRECT, InvalidAnswer, Verdict
+from quizzes.shell_options import unknown_options
 
-
-class InvalidAnswer(ValueError):
-    """The answer payload has the wrong shape for the question kind."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of grading one answer."""
-
-    correct: bool | None  # None for flashcards, which the learner grades
-    score: float
-    feedback: str
-    expected: Any
+__all__ = [
+    "CORRECT",
+    "FLASHCARD_FEEDBACK",
+    "ClozeDeletion",
+    "InvalidAnswer",
+    "Verdict",
+    "cloze_keys",
+    "expected_answer",
+    "grade",
+    "parse_cloze",
+    "render_cloze",
+    "unknown_options",
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +42,6 @@ class ClozeDeletion:
     end: int
 
 
-CORRECT = "Correct."
 FLASHCARD_FEEDBACK = "Compare with the answer, then rate how well you remembered it."
 
 _CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
@@ -283,122 +270,13 @@ def _grade_matching(spec: dict[str, Any], answer: Any, deletion: str | None) -> 
     return Verdict(False, good / len(pairs) if pairs else 0.0, feedback, pairs)
 
 
-# --- shell commands ----------------------------------------------------------------------------
-
-_Line = tuple[Pipeline, ...]
-
-
-@dataclass(frozen=True)
-class _Command:
-    """One stage, normalised: a table tool's Invocation or, for other tools, its words."""
-
-    call: Invocation | tuple[str, ...]
-    redirects: tuple[tuple[str, str], ...]
-
-
-def _normalise_stage(stage: Stage, literal_release: bool) -> _Command:
-    fix: Callable[[str], str] = literal_release_to_substitution if literal_release else str
-    words = tuple(fix(w) for w in strip_sudo(stage.words))
-    redirects = tuple((op, fix(target)) for op, target in stage.redirects)
-    tool = tool_for(words[0]) if words else None
-    if tool is None:
-        return _Command(words, redirects)
-    return _Command(parse_invocation(tool, words[1:]), redirects)
-
-
-def _normalise_line(pipelines: _Line, literal_release: bool) -> list[tuple[list[_Command], str]]:
-    return [
-        ([_normalise_stage(s, literal_release) for s in p.stages], p.terminator) for p in pipelines
-    ]
-
-
-def _command_name(call: Invocation | tuple[str, ...]) -> str:
-    if isinstance(call, Invocation):
-        return call.tool
-    return call[0] if call else "(nothing)"
-
-
-def _stage_notes(want: _Command, got: _Command) -> list[tuple[int, str]]:
-    want_name, got_name = clip(_command_name(want.call)), clip(_command_name(got.call))
-    if want_name != got_name:
-        return [(10, f"wrong command: expected {want_name}, got {got_name}")]
-    notes: list[tuple[int, str]] = []
-    if isinstance(want.call, Invocation) and isinstance(got.call, Invocation):
-        notes += [(1, note) for note in describe_differences(want.call, got.call)]
-    elif isinstance(want.call, tuple) and isinstance(got.call, tuple):
-        notes += _word_notes(want.call, got.call)
-    if want.redirects != got.redirects:
-        if not got.redirects:
-            notes.append((1, "missing redirection " + " ".join(want.redirects[0])))
-        elif not want.redirects:
-            notes.append((1, "unexpected redirection " + " ".join(got.redirects[0])))
-        else:
-            notes.append((1, "wrong redirection"))
-    return notes
-
-
-def _word_notes(want: tuple[str, ...], got: tuple[str, ...]) -> list[tuple[int, str]]:
-    """Differences between two commands outside the table, compared word by word."""
-    if want == got:
-        return []
-    if len(got) < len(want) and got == want[: len(got)]:
-        return [(1, f"missing argument after {clip(got[-1])!r}")]
-    if len(got) > len(want) and got[: len(want)] == want:
-        return [(1, f"unexpected argument {clip(got[len(want)])!r}")]
-    index = next(i for i, (w, g) in enumerate(zip(want, got, strict=False)) if w != g)
-    expected, given = clip(want[index]), clip(got[index])
-    return [(1, f"word {index + 1} differs: expected {expected!r}, got {given!r}")]
-
-
-def _line_notes(want: _Line, got: _Line, literal_release: bool) -> list[tuple[int, str]]:
-    """Weighted differences between two command lines; none means they are equivalent."""
-    want_n, got_n = _normalise_line(want, literal_release), _normalise_line(got, literal_release)
-    if len(want_n) != len(got_n):
-        return [(20, f"expected {len(want_n)} command(s) in sequence, got {len(got_n)}")]
-    notes: list[tuple[int, str]] = []
-    for (want_stages, want_end), (got_stages, got_end) in zip(want_n, got_n, strict=True):
-        if len(want_stages) != len(got_stages):
-            count = f"{len(want_stages)} command(s), got {len(got_stages)}"
-            return [(20, f"expected a pipeline of {count}")]
-        if want_end != got_end:
-            ends = f"expected {want_end or 'nothing'} after a command, got {got_end or 'nothing'}"
-            notes.append((5, ends))
-        for want_stage, got_stage in zip(want_stages, got_stages, strict=True):
-            notes += _stage_notes(want_stage, got_stage)
-    return notes
-
-
-def _grade_shell_command(spec: dict[str, Any], answer: Any, deletion: str | None) -> Verdict:
-    if not isinstance(answer, str):
-        raise InvalidAnswer("answer must be a string (one command line)")
-    accepted: list[str] = list(spec["accepted"])
-    expected = accepted[0]
-    literal_release = bool(spec.get("allow_literal_release", True))
-    try:
-        given = split_command_line(answer)
-    except ShellSyntaxError as exc:
-        return Verdict(False, 0.0, f"Cannot read that command line: {exc}.", expected)
-    best: list[tuple[int, str]] | None = None
-    for line in accepted:
-        try:
-            notes = _line_notes(split_command_line(line), given, literal_release)
-        except ShellSyntaxError:
-            continue  # a broken accepted answer accepts nothing (bank validation reports it)
-        if not notes:
-            return Verdict(True, 1.0, CORRECT, expected)
-        if best is None or sum(w for w, _ in notes) < sum(w for w, _ in best):
-            best = notes
-    hint = "; ".join(note for _, note in (best or [])[:3]) or "that is not the expected command"
-    return Verdict(False, 0.0, f"Not quite: {hint}.", expected)
-
-
 _GRADERS: dict[str, Callable[[dict[str, Any], Any, str | None], Verdict]] = {
     "flashcard": _grade_flashcard,
     "single_choice": _grade_single_choice,
     "multiple_choice": _grade_multiple_choice,
     "true_false": _grade_true_false,
     "short_answer": _grade_short_answer,
-    "shell_command": _grade_shell_command,
+    "shell_command": grade_shell_command,
     "cloze": _grade_cloze,
     "ordering": _grade_ordering,
     "matching": _grade_matching,
