@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {
+    # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process: a deployment never has it.)
+    unwanted = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unwanted}
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
     }
     return subprocess.run(
