@@ -60,8 +60,12 @@ def test_a_bank_limited_token_may_neither_export_nor_delete(world, path):
 
 def test_a_wrong_password_deletes_nothing(world, client_as):
     response = client_as("learner").post("/api/v1/me/delete", {"password": "x"}, format="json")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["error"]["fields"] == {"password": [privacy.WRONG_PASSWORD]}
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["error"] == {
+        "code": "wrong_password",
+        "message": privacy.WRONG_PASSWORD,
+        "fields": {},
+    }
     assert get_user_model().objects.get(pk=world.learner.pk).username == "learner"
 
 

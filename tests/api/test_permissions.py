@@ -303,7 +303,7 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         "post",
         lambda w: "/api/v1/me/delete",
         lambda w: {"password": "not-the-password"},
-        (UNAUTH, BAD, BAD, BAD, BAD, FORBIDDEN),
+        (UNAUTH, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ),
     ("schema", "get", lambda w: "/api/schema/", None, (OK, OK, OK, OK, OK, OK)),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -56,7 +58,8 @@ class MyExportView(APIView):
     summary="Delete your account",
     description="Removes your personal data (name, e-mail, answers, report texts, tokens) and "
     "closes the account; your anonymous ratings stay in the instructors' statistics. Confirm "
-    "with your password. Needs a token not limited to banks (or a session); cannot be undone.",
+    "with your password (a wrong one is a 403 and changes nothing). Needs a token not limited "
+    "to banks (or a session); cannot be undone.",
     request=AccountDeleteSerializer,
     responses={204: OpenApiResponse(description="Deleted."), **errors(*WRITE)},
 )
@@ -64,6 +67,10 @@ class MyAccountDeleteView(APIView):
     def post(self, request: Request) -> Response:
         require_unlimited_token(request)
         data = validated(AccountDeleteSerializer, request.data)
-        privacy.account_password_check(user=request.user, password=data["password"])
+        try:
+            privacy.account_password_check(user=request.user, password=data["password"])
+        except ValidationError:
+            # Well-formed, but it does not prove who you are: not allowed, rather than invalid.
+            raise PermissionDenied(privacy.WRONG_PASSWORD, code="wrong_password") from None
         privacy.account_delete(user=request.user, now=clock.now())
         return Response(status=status.HTTP_204_NO_CONTENT)
