@@ -232,7 +232,7 @@ X_FRAME_OPTIONS = "DENY"  # the LTI app lets registered platforms frame its page
 
 
 def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
-    """"X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"); "" -> None."""
+    """ "X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"); "" -> None."""
     name, _, expected = value.partition(":")
     if not name.strip():
         return None

@@ -279,3 +279,12 @@ def test_bank_update_of_a_deleted_bank_raises_does_not_exist(world):
     Bank.objects.filter(pk=bank.pk).delete()
     with pytest.raises(Bank.DoesNotExist):
         authoring.bank_update(bank=bank, title="Gone")
+
+
+def test_a_number_where_the_schema_says_string_is_refused(world, client_as):
+    # DRF would take 0 for "0"; the fuzzer found it (schema-violating data accepted).
+    response = client_as("instructor").post(
+        "/api/v1/banks", {"slug": 0, "title": "Zero"}, format="json"
+    )
+    error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
+    assert error["fields"] == {"slug": ["Not a valid string."]}

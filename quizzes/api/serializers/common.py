@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,6 +11,29 @@ from quizzes.models import (
     Rating,
 )
 from quizzes.rendering import markdown_to_html
+
+
+# --- strings that are strings -----------------------------------------------------------------
+class _StringOnly:
+    """DRF's string fields take a JSON number for a string (0 becomes "0"), which the schema
+    forbids: these take strings only."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(_StringOnly, serializers.CharField):
+    pass
+
+
+class StrictRegexField(_StringOnly, serializers.RegexField):
+    pass
+
+
+class StrictSlugField(_StringOnly, serializers.SlugField):
+    pass
 
 
 # --- shared -----------------------------------------------------------------------------------

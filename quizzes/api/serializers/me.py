@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.serializers.banks import UserBriefSerializer
+from quizzes.api.serializers.common import StrictCharField, StrictSlugField
 from quizzes.models import (
     ApiTokenScope,
     CardStatus,
@@ -52,8 +53,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 class ReviewLogSerializer(serializers.ModelSerializer):
     bank = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     question = serializers.IntegerField(source="card.question_id", read_only=True)
-    external_id = serializers.CharField(source="card.question.external_id", read_only=True)
-    deletion = serializers.CharField(source="card.deletion", read_only=True)
+    external_id = StrictCharField(source="card.question.external_id", read_only=True)
+    deletion = StrictCharField(source="card.deletion", read_only=True)
     status_before = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,9 +101,9 @@ class RetentionSerializer(serializers.Serializer):
 
 
 class MasterySerializer(serializers.Serializer):
-    bank = serializers.CharField()
-    topic = serializers.CharField()
-    title = serializers.CharField()
+    bank = StrictCharField()
+    topic = StrictCharField()
+    title = StrictCharField()
     cards = serializers.IntegerField()
     mastered = serializers.IntegerField()
     share = serializers.FloatField()
@@ -176,7 +177,7 @@ class TokenSerializer(serializers.ModelSerializer):
 
 
 class TokenCreatedSerializer(TokenSerializer):
-    token = serializers.CharField(help_text="Shown only now: only its digest is stored.")
+    token = StrictCharField(help_text="Shown only now: only its digest is stored.")
 
     class Meta(TokenSerializer.Meta):
         fields = [*TokenSerializer.Meta.fields, "token"]
@@ -184,10 +185,10 @@ class TokenCreatedSerializer(TokenSerializer):
 
 
 class TokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     read_only = serializers.BooleanField(default=False)
     banks = serializers.ListField(
-        child=serializers.SlugField(),
+        child=StrictSlugField(),
         required=False,
         default=list,
         help_text="Bank slugs this token is limited to; empty: every bank you can see.",
@@ -199,5 +200,5 @@ class TokenCreateSerializer(serializers.Serializer):
 
 class PingSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
-    user = serializers.CharField()
+    user = StrictCharField()
     time = serializers.DateTimeField()

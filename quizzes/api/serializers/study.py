@@ -11,6 +11,8 @@ from quizzes.api.serializers.common import (
     MarkdownSerializer,
     PreviewSerializer,
     QueueCountsSerializer,
+    StrictCharField,
+    StrictSlugField,
 )
 from quizzes.models import (
     CardStatus,
@@ -24,12 +26,12 @@ from quizzes.models import (
 class CardContentSerializer(QuestionContentMixin):
     id = serializers.IntegerField()
     question = serializers.IntegerField()
-    external_id = serializers.CharField()
-    bank = serializers.CharField()
+    external_id = StrictCharField()
+    bank = StrictCharField()
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
-    deletion = serializers.CharField(allow_null=True, help_text="Cloze: the deletion it asks.")
+    deletion = StrictCharField(allow_null=True, help_text="Cloze: the deletion it asks.")
     difficulty = serializers.IntegerField()
-    source = serializers.CharField()
+    source = StrictCharField()
     prompt = MarkdownSerializer()
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
 
@@ -37,7 +39,7 @@ class CardContentSerializer(QuestionContentMixin):
 class StudyNextSerializer(serializers.Serializer):
     card = CardContentSerializer(allow_null=True, help_text="Null when nothing is due now.")
     queue = serializers.ChoiceField(choices=["new", "learning", "review"], allow_null=True)
-    serve_token = serializers.CharField(
+    serve_token = StrictCharField(
         allow_null=True, help_text="Send it back with the review: it measures the answer time."
     )
     counts = QueueCountsSerializer(help_text="Left today.")
@@ -79,7 +81,7 @@ class CheckResultSerializer(serializers.Serializer):
     card = serializers.IntegerField()
     correct = serializers.BooleanField(allow_null=True, help_text="Null for flashcards.")
     score = serializers.FloatField()
-    feedback = serializers.CharField()
+    feedback = StrictCharField()
     expected = serializers.JSONField()
     explanation = MarkdownSerializer()
     back = MarkdownSerializer(required=False)
@@ -96,7 +98,7 @@ class ReviewCreateSerializer(AnswerSerializer):
         help_text="Optional for graded kinds (wrong → Again, right → Good); required for "
         "flashcards.",
     )
-    serve_token = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    serve_token = StrictCharField(required=False, allow_blank=True, max_length=500)
 
 
 class ReviewResultSerializer(serializers.Serializer):
@@ -105,23 +107,23 @@ class ReviewResultSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     correct = serializers.BooleanField(allow_null=True)
     score = serializers.FloatField()
-    feedback = serializers.CharField()
+    feedback = StrictCharField()
     expected = serializers.JSONField()
     explanation = MarkdownSerializer()
     due = serializers.DateTimeField()
-    interval = serializers.CharField()
+    interval = StrictCharField()
     leech = serializers.BooleanField(help_text="This lapse made it a leech: it is suspended.")
     counts = QueueCountsSerializer()
 
 
 class UndoSerializer(serializers.Serializer):
-    bank = serializers.SlugField(required=False, help_text="Only undo a review in this bank.")
+    bank = StrictSlugField(required=False, help_text="Only undo a review in this bank.")
 
 
 class UndoResultSerializer(serializers.Serializer):
     review = serializers.IntegerField()
     card = serializers.IntegerField()
-    bank = serializers.CharField()
+    bank = StrictCharField()
     undone_at = serializers.DateTimeField()
 
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from quizzes.api import clock
 from quizzes.api.permissions import require_unlimited_token
+from quizzes.api.serializers.common import StrictCharField
 from quizzes.api.views.base import READ, WRITE, errors, validated
 from quizzes.exporters.learner import learner_data_export
 from quizzes.services import privacy
@@ -20,7 +21,7 @@ from quizzes.services import privacy
 class LearnerDataSerializer(serializers.Serializer):
     """docs/api.md lists the fields of each part."""
 
-    format = serializers.CharField()
+    format = StrictCharField()
     format_version = serializers.IntegerField()
     exported_at = serializers.DateTimeField()
     profile = serializers.DictField(help_text="Account and settings.")
@@ -36,7 +37,7 @@ class LearnerDataSerializer(serializers.Serializer):
 
 
 class AccountDeleteSerializer(serializers.Serializer):
-    password = serializers.CharField(
+    password = StrictCharField(
         max_length=4096, trim_whitespace=False, help_text="Your password, to confirm."
     )
 

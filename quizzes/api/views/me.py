@@ -25,6 +25,7 @@ from quizzes.api.permissions import (
     require_unlimited_token,
 )
 from quizzes.api.renderers import CSVRenderer
+from quizzes.api.serializers.common import StrictSlugField
 from quizzes.api.serializers.me import (
     CohortRowSerializer,
     ProfileSerializer,
@@ -50,7 +51,7 @@ NOT_ALLOWED_PROGRESS = "Only the bank's instructors and LMS service accounts may
 class _Days(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
     forecast_days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
-    bank = serializers.SlugField(required=False)
+    bank = StrictSlugField(required=False)
 
 
 def _day_count(name: str, description: str) -> OpenApiParameter:
