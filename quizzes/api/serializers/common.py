@@ -12,15 +12,17 @@ from quizzes.models import (
 )
 from quizzes.rendering import markdown_to_html
 
-
 # --- strings that are strings -----------------------------------------------------------------
+NOT_A_STRING = "Not a valid string."
+
+
 class _StringOnly:
     """DRF's string fields take a JSON number for a string (0 becomes "0"), which the schema
     forbids: these take strings only."""
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
-            self.fail("invalid")  # type: ignore[attr-defined]
+            raise serializers.ValidationError(NOT_A_STRING, code="invalid")
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
