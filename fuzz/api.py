@@ -202,7 +202,8 @@ def main() -> int:
                 "--report-dir",
                 str(work / f"report-{role}"),
             ]
-            rc = subprocess.run(command, cwd=ROOT, env=fuzz_env).returncode
+            # In the temporary folder: schemathesis keeps a crash cache (.schemathesis/) in its cwd.
+            rc = subprocess.run(command, cwd=work, env=fuzz_env).returncode
             status = status or rc
         print(
             f"\nfuzz-api: {'PASSED' if status == 0 else 'FAILED'} in "
