@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api fuzz-api deploy-check clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import fuzz-api deploy-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ openapi: install
 
 bench-api: install-dev
 	$(PY) bench/api_throughput.py
+
+bench-import: install-dev
+	$(PY) bench/import_speed.py
 
 # The README's screenshots (docs/screenshots/*.png), from a throwaway demo database.
 screenshots: install-dev

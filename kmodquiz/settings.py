@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "quizzes.models.Rating",
         "ReportStatusEnum": "quizzes.models.QuestionReport.Status",
         "VisibilityEnum": "quizzes.models.Bank.Visibility",
+        "ImportStatusEnum": "quizzes.models.ImportRun.Status",
+        "ImportStageEnum": "quizzes.models.ImportRun.Stage",
     },
 }
 
@@ -354,6 +356,10 @@ KMODQUIZ = {
     "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
     # A rotated-out tool key stays in the JWKS this long (platforms cache keys).
     "LTI_KEY_GRACE_DAYS": int(os.environ.get("KMODQUIZ_LTI_KEY_GRACE_DAYS", "7")),
+    # Imports: the largest file accepted, and the size from which an import runs as a
+    # background task (an Anki package always does).
+    "IMPORT_MAX_BYTES": int(os.environ.get("KMODQUIZ_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "IMPORT_TASK_THRESHOLD": int(os.environ.get("KMODQUIZ_IMPORT_TASK_THRESHOLD", "500")),
 }
 
 LOGGING = {

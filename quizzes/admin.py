@@ -152,8 +152,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "retired",
+        "error_count",
     ]
     list_filter = ["status", "format", "bank"]
+    readonly_fields = ["file_hash", "plan_digest", "task_id"]
     search_fields = ["filename", "user__username"]
 
 

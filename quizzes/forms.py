@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -11,12 +10,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from quizzes import conf
+from quizzes.importers import FORMATS
 from quizzes.models import QuestionKind, Topic
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_TOO_LARGE = "The file is larger than 5 MB."
-SPEC_NOT_JSON = "The answer spec must be a JSON object: {error}"
-SPEC_NOT_OBJECT = "The answer spec must be a JSON object ({...})."
+from quizzes.services.imports.runs import FILE_TOO_LARGE, human_size
 
 
 @lru_cache(maxsize=1)
@@ -87,15 +84,51 @@ class ResolveForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """A question file to preview; with `new_bank`, the slug and title of the bank it creates."""
+
     file = forms.FileField(
-        label="Bank file (kmodquiz-bank JSON)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        label="Question file",
+        help_text="kmodquiz JSON, GIFT, Aiken, Moodle XML, CSV or an Anki package (.apkg).",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.gift,.txt,.aiken,.xml,.csv,.tsv,.apkg,.colpkg"}
+        ),
     )
+    format = forms.ChoiceField(
+        label="Format",
+        required=False,
+        choices=[("", "Guess from the file"), *((k, v[1]) for k, v in FORMATS.items())],
+    )
+    skip_unsupported = forms.BooleanField(
+        label="Leave out questions kmodquiz cannot express (e.g. numerical, calculated) "
+        "instead of refusing the file",
+        required=False,
+    )
+    reset_changed = forms.BooleanField(
+        label="Reset learners' progress on questions whose right answer changed",
+        required=False,
+    )
+    slug = forms.RegexField(
+        label="New bank's slug",
+        regex=r"^[a-z0-9][a-z0-9-]{0,79}$",
+        required=False,
+        help_text="Lower-case letters, digits and hyphens. Not needed for a kmodquiz JSON file, "
+        "which names its bank.",
+    )
+    title = forms.CharField(label="New bank's title", required=False, max_length=200)
+
+    def __init__(self, *args: Any, new_bank: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new_bank:
+            del self.fields["slug"]
+            del self.fields["title"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(IMPORT_TOO_LARGE)
+        limit = conf.get("IMPORT_MAX_BYTES")
+        if upload.size > limit:
+            raise forms.ValidationError(
+                FILE_TOO_LARGE.format(size=human_size(upload.size), limit=human_size(limit))
+            )
         return upload
 
 
@@ -117,31 +150,47 @@ class QuestionFilterForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    """A question's authored fields; the answer spec is edited as JSON (docs/formats.md)."""
+    """A question's own fields; its answer spec is edited by spec_forms.SpecEditor."""
 
     external_id = forms.RegexField(
         label="Id",
         regex=r"^[A-Za-z0-9._:-]{1,100}$",
-        help_text="Stable: a re-import updates the question with this id in place.",
+        help_text="Letters, digits and . _ : - (100 at most). Stable: a re-import updates the "
+        "question with this id in place.",
+        error_messages={"invalid": "An id is 1 to 100 letters, digits, '.', '_', ':' or '-'."},
     )
-    kind = forms.ChoiceField(choices=QuestionKind.choices)
+    kind = forms.ChoiceField(choices=QuestionKind.choices, initial=QuestionKind.SINGLE_CHOICE)
     prompt = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
-    )
-    spec = forms.CharField(
-        label="Answer spec (JSON)",
-        widget=forms.Textarea(attrs={"rows": 10, "class": "mono", "spellcheck": "false"}),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown. For a cloze, an optional lead-in above the text.",
     )
     explanation = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: why the right answer is right, shown after answering.",
     )
-    topics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one topic."},
+    )
     difficulty = forms.TypedChoiceField(
         coerce=int,
         choices=[(1, "1 · recall"), (2, "2 · application"), (3, "3 · deep or tricky")],
         initial=2,
     )
-    source = forms.CharField(required=False, max_length=300)
+    source = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="The section or man page it rests on, e.g. modprobe(8).",
+    )
+    since = forms.CharField(
+        required=False,
+        max_length=50,
+        help_text="When the behaviour it relies on appeared or changed, e.g. Linux 5.13.",
+    )
     tags = forms.CharField(
         required=False, help_text="Comma-separated, e.g. scenario, dmesg.", max_length=1000
     )
@@ -152,30 +201,21 @@ class QuestionForm(forms.Form):
         if editing:
             self.fields["external_id"].disabled = True
 
-    def clean_spec(self) -> dict[str, Any]:
-        try:
-            spec = json.loads(self.cleaned_data["spec"])
-        except ValueError as exc:
-            raise forms.ValidationError(SPEC_NOT_JSON.format(error=exc)) from exc
-        if not isinstance(spec, dict):
-            raise forms.ValidationError(SPEC_NOT_OBJECT)
-        return spec
-
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
         return [t.strip() for t in raw.split(",") if t.strip()]
 
-    def data_for_service(self) -> dict[str, Any]:
-        """The cleaned fields in the shape services.authoring expects."""
+    def data_for_service(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The cleaned fields and the spec in the shape services.authoring expects."""
         data = dict(self.cleaned_data)
         data["topics"] = list(data.get("topics") or [])
+        data["spec"] = spec
         return data
 
     @staticmethod
     def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         """Form initial values from services.authoring.question_as_data."""
         return {
-            **data,
-            "spec": json.dumps(data.get("spec", {}), indent=2, ensure_ascii=False),
+            **{k: v for k, v in data.items() if k != "spec"},
             "tags": ", ".join(data.get("tags", [])),
         }

@@ -10,6 +10,9 @@ A body sent with `Transfer-Encoding: chunked` has no Content-Length, and Django 
 body as empty. When the server has decoded the chunks (gunicorn does, and says so with
 `wsgi.input_terminated`), the body is read here, up to the size limit; when it cannot (Django's
 runserver), the request is refused with 411 rather than silently seen as empty.
+
+A multipart upload (an import's file) may be as large as IMPORT_MAX_BYTES, plus room for the
+form's other fields.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
 
+from quizzes import conf
 from quizzes.api.exceptions import BODY_NOT_UTF8, BODY_TOO_LARGE, json_error
 
 API_PREFIX = "/api/"
 LENGTH_REQUIRED = "Send the body with a Content-Length: this server cannot read a chunked body."
+
+MULTIPART_SLACK = 64 * 1024  # the other fields and the part headers of an upload
 
 
 class ApiRequestBodyMiddleware:
@@ -35,6 +41,8 @@ class ApiRequestBodyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+                limit = max(limit or 0, conf.get("IMPORT_MAX_BYTES") + MULTIPART_SLACK)
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quizzes import views
-from quizzes.views import account, teach
+from quizzes.views import account, teach, teach_imports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,11 +27,23 @@ urlpatterns = [
         name="card-action",
     ),
     path("teach/", teach.teach_home, name="teach-home"),
-    path("teach/import/", teach.bank_import, name="teach-import-new"),
-    path("teach/import/confirm/", teach.bank_import_confirm, name="teach-import-confirm"),
+    path("teach/import/", teach_imports.bank_import, name="teach-import-new"),
+    path("teach/imports/<int:pk>/", teach_imports.import_run, name="teach-import-run"),
+    path("teach/imports/<int:pk>/status/", teach_imports.import_status, name="teach-import-status"),
+    path(
+        "teach/imports/<int:pk>/confirm/",
+        teach_imports.import_confirm,
+        name="teach-import-confirm",
+    ),
     path("teach/<slug:slug>/", teach.teach_bank, name="teach-bank"),
-    path("teach/<slug:slug>/import/", teach.bank_import, name="teach-import"),
-    path("teach/<slug:slug>/export/", teach.bank_export, name="teach-export"),
+    path("teach/<slug:slug>/import/", teach_imports.bank_import, name="teach-import"),
+    path("teach/<slug:slug>/imports/", teach_imports.import_history, name="teach-imports"),
+    path("teach/<slug:slug>/export/", teach_imports.bank_export, name="teach-export"),
+    path(
+        "teach/<slug:slug>/export/<str:fmt>/",
+        teach_imports.bank_export_file,
+        name="teach-export-file",
+    ),
     path("teach/<slug:slug>/preview/", teach.question_preview, name="teach-preview"),
     path("teach/<slug:slug>/questions/new/", teach.question_new, name="teach-question-new"),
     path("teach/<slug:slug>/questions/<int:pk>/", teach.question_edit, name="teach-question"),

@@ -415,3 +415,32 @@ def test_random_text_never_raises_anything_but_invalid_answer(kind: str, answer:
 @given(st.sampled_from(sorted(SPECS)), JSON)
 def test_random_json_never_raises_anything_but_invalid_answer(kind: str, answer: Any):
     assert_grades_or_rejects_the_shape(kind, answer)
+
+
+# --- numeric short answers (GIFT and Moodle numerical questions) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [("1822", True), ("1824", True), ("1819.5", False), (" 1820 ", True), ("1822.0", True),
+     ("abc", False), ("", False)],
+)  # fmt: skip
+def test_a_numeric_short_answer_is_right_within_its_tolerance(answer, correct):
+    verdict = grade("short_answer", {"accepted": ["1822"], "tolerance": 2}, answer)
+    assert verdict.correct is correct
+
+
+def test_a_numeric_answer_may_use_a_decimal_comma_and_says_the_margin_when_wrong():
+    spec = {"accepted": ["3.1415"], "tolerance": 0.0005}
+    assert grade("short_answer", spec, "3,1412").correct is True
+    wrong = grade("short_answer", spec, "3.2")
+    assert wrong.feedback == "Not quite: the answer is 3.1415 (± 0.0005)."
+    assert grade("short_answer", spec, "pi").feedback.startswith("Not quite: a number is expected")
+
+
+def test_with_a_tolerance_every_accepted_answer_must_be_a_number():
+    from quizzes.importers.checks import spec_problems
+
+    assert spec_problems("short_answer", {"accepted": ["6", "six"], "tolerance": 0}) == [
+        ("accepted", "with a tolerance every answer is a number, not 'six'")
+    ]

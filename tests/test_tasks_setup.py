@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django_tasks import task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
+
+from tests.worker import run_worker
 
 _ran: list[int] = []
 
@@ -28,6 +29,6 @@ def test_the_database_worker_runs_a_queued_task(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     result = _record.enqueue(5)
     assert result.status == "READY"
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     result.refresh()
     assert result.status == "SUCCESSFUL" and result.return_value == 10

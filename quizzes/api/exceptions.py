@@ -35,6 +35,7 @@ _SERVICE_STATUS = {
     "suspended": status.HTTP_409_CONFLICT,
     "retired": status.HTTP_409_CONFLICT,
     "already_resolved": status.HTTP_409_CONFLICT,
+    "conflict": status.HTTP_409_CONFLICT,
     "not_enrolled": status.HTTP_403_FORBIDDEN,
     "private": status.HTTP_403_FORBIDDEN,
     "forbidden": status.HTTP_403_FORBIDDEN,

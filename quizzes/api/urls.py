@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from quizzes.api.views import account, banks, courses, me, questions, study, tokens
+from quizzes.api.views import account, banks, courses, imports, me, questions, study, tokens
 
 v1 = [
     path("ping", tokens.PingView.as_view(), name="api-ping"),
@@ -31,6 +31,22 @@ v1 = [
     ),
     path(
         "banks/<slug:slug>/reports", questions.BankReportListView.as_view(), name="api-bank-reports"
+    ),
+    path("banks/<slug:slug>/imports", imports.ImportListView.as_view(), name="api-bank-imports"),
+    path(
+        "banks/<slug:slug>/imports/<int:pk>",
+        imports.ImportDetailView.as_view(),
+        name="api-bank-import",
+    ),
+    path(
+        "banks/<slug:slug>/imports/<int:pk>/apply",
+        imports.ImportApplyView.as_view(),
+        name="api-bank-import-apply",
+    ),
+    path(
+        "banks/<slug:slug>/exports/<str:format>",
+        imports.ExportView.as_view(),
+        name="api-bank-export",
     ),
     path("banks/<slug:slug>/progress", me.BankProgressView.as_view(), name="api-bank-progress"),
     path("banks/<slug:slug>/study/next", study.StudyNextView.as_view(), name="api-study-next"),

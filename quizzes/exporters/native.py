@@ -8,50 +8,30 @@ primary one). Retired questions are left out: re-importing the file keeps them r
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizzes.models import Bank, Question, Topic
+from quizzes.exporters.base import ExportResult
+from quizzes.importers.base import ParsedBank
+
+if TYPE_CHECKING:
+    from quizzes.models import Bank
 
 FORMAT = "kmodquiz-bank"
 FORMAT_VERSION = 1
+CONTENT_TYPE = "application/json"
 
 
-def _topics_in_order(topics: list[Topic]) -> list[Topic]:
-    """Parents before their children (the format requires it), otherwise in creation order,
-    which for an imported bank is the file's order."""
-    children: dict[int | None, list[Topic]] = {}
-    for topic in topics:
-        children.setdefault(topic.parent_id, []).append(topic)
-    ordered: list[Topic] = []
-    stack = sorted(children.get(None, []), key=lambda t: t.pk, reverse=True)
-    while stack:
-        topic = stack.pop()
-        ordered.append(topic)
-        stack.extend(sorted(children.get(topic.pk, []), key=lambda t: t.pk, reverse=True))
-    return ordered
-
-
-def bank_export(bank: Bank) -> dict[str, Any]:
-    """The bank as a native-format document (a dict ready for json.dumps). Four queries."""
-    topics = _topics_in_order(list(Topic.objects.filter(bank=bank)))
-    slugs = {t.pk: t.slug for t in topics}
-    through = Question.topics.through
-    # The link rows keep the file's order (the importer writes them in it): the primary first.
-    links: dict[int, list[str]] = {}
-    for question_id, topic_id in (
-        through.objects.filter(question__bank=bank, question__retired_at__isnull=True)
-        .order_by("id")
-        .values_list("question_id", "topic_id")
-    ):
-        links.setdefault(question_id, []).append(slugs[topic_id])
+def document(parsed: ParsedBank) -> dict[str, Any]:
+    """The bank as a native-format document (a dict ready for json.dumps)."""
     questions = []
-    for q in Question.objects.filter(bank=bank, retired_at__isnull=True).order_by("id"):
+    for q in parsed.questions:
         item: dict[str, Any] = {
             "id": q.external_id,
             "kind": q.kind,
-            "topics": links.get(q.pk, []),
+            "topics": list(q.topics),
             "difficulty": q.difficulty,
             "source": q.source,
+            **({"since": q.since} if q.since else {}),
             "prompt": q.prompt,
             "explanation": q.explanation,
         }
@@ -59,27 +39,38 @@ def bank_export(bank: Bank) -> dict[str, Any]:
             item["tags"] = list(q.tags)
         item["spec"] = q.spec
         questions.append(item)
-    head: dict[str, Any] = {"slug": bank.slug, "title": bank.title}
-    if bank.description:
-        head["description"] = bank.description
-    if bank.version:
-        head["version"] = bank.version
+    head: dict[str, Any] = {"slug": parsed.slug, "title": parsed.title}
+    if parsed.description:
+        head["description"] = parsed.description
+    if parsed.version:
+        head["version"] = parsed.version
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "bank": head,
         "topics": [
-            {
-                "slug": t.slug,
-                "title": t.title,
-                **({"parent": slugs[t.parent_id]} if t.parent_id else {}),
-            }
-            for t in topics
+            {"slug": t.slug, "title": t.title, **({"parent": t.parent} if t.parent else {})}
+            for t in parsed.topics
         ],
         "questions": questions,
     }
 
 
+def export(parsed: ParsedBank) -> ExportResult:
+    """UTF-8 JSON, one level of indent like the fixture; nothing is ever skipped."""
+    text = json.dumps(document(parsed), ensure_ascii=False, indent=1) + "\n"
+    return ExportResult(text.encode(), f"{parsed.slug}.json", CONTENT_TYPE)
+
+
+def bank_export(bank: Bank) -> dict[str, Any]:
+    """The bank as a native-format document. Three queries."""
+    from quizzes.exporters.source import parsed_bank_from_db  # the ORM, kept out of export()
+
+    return document(parsed_bank_from_db(bank))
+
+
 def bank_export_text(bank: Bank) -> str:
-    """The export as the text of a file: UTF-8 JSON, one level of indent like the fixture."""
-    return json.dumps(bank_export(bank), ensure_ascii=False, indent=1) + "\n"
+    """The export as the text of a file."""
+    from quizzes.exporters.source import parsed_bank_from_db
+
+    return export(parsed_bank_from_db(bank)).content.decode()

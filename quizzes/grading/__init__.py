@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from quizzes.grading.shell import grade_shell_command
@@ -143,9 +144,36 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def parse_number(text: str) -> Decimal | None:
+    """A typed number ("1822", "3,1415", "-2e3"), or None when the text is not one."""
+    try:
+        value = Decimal(text.strip().replace(",", ".", 1) if text.count(",") == 1 else text)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def _grade_numeric(spec: dict[str, Any], answer: str) -> Verdict:
+    # Numerical questions (GIFT/Moodle): right when within the tolerance of an accepted value.
+    expected = spec["accepted"][0]
+    given = parse_number(answer)
+    if given is None:
+        return Verdict(
+            False, 0.0, f"Not quite: a number is expected, such as “{expected}”.", expected
+        )
+    tolerance = Decimal(str(spec["tolerance"]))
+    values = [v for v in (parse_number(str(a)) for a in spec["accepted"]) if v is not None]
+    if any(abs(given - value) <= tolerance for value in values):
+        return Verdict(True, 1.0, CORRECT, expected)
+    margin = f" (± {spec['tolerance']})" if tolerance else ""
+    return Verdict(False, 0.0, f"Not quite: the answer is {expected}{margin}.", expected)
+
+
 def _grade_short_answer(spec: dict[str, Any], answer: Any, deletion: str | None) -> Verdict:
     if not isinstance(answer, str):
         raise InvalidAnswer("answer must be a string")
+    if "tolerance" in spec:
+        return _grade_numeric(spec, answer)
     accepted = [_squash(a) for a in spec["accepted"]]
     folded = {a.casefold() for a in accepted}
     given = _squash(answer)

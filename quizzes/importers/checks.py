@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizzes.grading import parse_cloze
+from quizzes.grading import parse_cloze, parse_number
 from quizzes.shell_options import unknown_options
 from quizzes.shellwords import ShellSyntaxError, split_command_line
 
@@ -54,6 +54,12 @@ def spec_problems(kind: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
         str(a).strip() for a in spec.get("accepted", [])
     ):
         problems.append(("accepted", "needs at least one non-empty accepted answer"))
+    elif kind == "short_answer" and "tolerance" in spec:
+        bad = [a for a in spec.get("accepted", []) if parse_number(str(a)) is None]
+        if bad:
+            problems.append(
+                ("accepted", f"with a tolerance every answer is a number, not {bad[0]!r}")
+            )
     elif kind == "shell_command":
         problems += _command_problems(spec.get("accepted", []))
     return problems

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_attempts'),
+        ('quizzes', '0006_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ from quizzes.models.banks import (
     Topic,
 )
 from quizzes.models.courses import Course, CourseMembership
-from quizzes.models.imports import ImportRun
+from quizzes.models.imports import ImportFile, ImportRun
 from quizzes.models.learners import Enrollment, LearnerProfile
 from quizzes.models.reports import QuestionReport
 from quizzes.models.study import Attempt, CardState, CardStatus, Rating, ReviewLog
@@ -40,6 +40,7 @@ __all__ = [
     "Course",
     "CourseMembership",
     "Enrollment",
+    "ImportFile",
     "ImportRun",
     "LearnerProfile",
     "Question",

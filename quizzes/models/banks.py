@@ -134,6 +134,11 @@ class Question(models.Model):
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
     source = models.CharField(max_length=300, blank=True)
+    since = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="When the behaviour it relies on appeared or changed, e.g. 'Linux 5.13'.",
+    )
     tags = models.JSONField(default=list, blank=True)
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -1,13 +1,10 @@
 """Writes used by every front end (pages, REST API, CLI). Typed, keyword-only, atomic."""
 
 from quizzes.services.banks import (
-    ImportSummary,
-    bank_import,
     bank_retire,
     banks_visible_to,
     card_keys,
     enroll,
-    import_run_failed,
     question_retire,
     question_sync_cards,
     unenroll,
@@ -20,6 +17,7 @@ from quizzes.services.cards import (
     card_unsuspend,
     retrievability_now,
 )
+from quizzes.services.imports import ImportSummary, bank_import, import_confirm, import_submit
 from quizzes.services.queue import (
     QueueItem,
     QueueResult,
@@ -58,7 +56,8 @@ __all__ = [
     "elapsed_ms_from_token",
     "enroll",
     "enrollment_get",
-    "import_run_failed",
+    "import_confirm",
+    "import_submit",
     "question_retire",
     "question_sync_cards",
     "retrievability_now",

@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 
 from quizzes.importers.base import ParsedQuestion
 from quizzes.importers.checks import spec_problems
-from quizzes.importers.native import schema
+from quizzes.importers.native import describe_schema_error, schema, spec_schema_errors
 from quizzes.models import (
     Bank,
     BankMembership,
@@ -56,6 +56,7 @@ QUESTION_FIELDS = (
     "spec",
     "difficulty",
     "source",
+    "since",
     "tags",
     "topics",
 )
@@ -166,9 +167,13 @@ def _schema_path(parts: Any) -> str:
 def question_validate(*, bank: Bank, data: dict[str, Any]) -> ParsedQuestion:
     """Check a question as the native format would; raise ValidationError keyed by field path."""
     document = {("id" if k == "external_id" else k): v for k, v in data.items()}
+    if document.get("since") == "":
+        del document["since"]  # blank means "not stated"; the format leaves the field out
     problems: dict[str, list[str]] = {}
     for error in _question_validator().iter_errors(document):
-        problems.setdefault(_schema_path(error.absolute_path), []).append(error.message)
+        problems.setdefault(_schema_path(error.absolute_path), []).append(
+            describe_schema_error(error)
+        )
     if not problems:
         # The spec's inner consistency can only be checked once its shape is right.
         for path, message in spec_problems(data["kind"], data["spec"]):
@@ -191,9 +196,22 @@ def question_validate(*, bank: Bank, data: dict[str, Any]) -> ParsedQuestion:
         spec=data["spec"],
         difficulty=data["difficulty"],
         source=data["source"],
+        since=data.get("since", ""),
         tags=tuple(data.get("tags", [])),
         topics=tuple(topics),
     )
+
+
+def spec_errors(*, kind: str, spec: dict[str, Any]) -> dict[str, list[str]]:
+    """Why a spec does not fit its kind, by path inside the spec ({} when it fits)."""
+    problems: dict[str, list[str]] = {}
+    for parts, message in spec_schema_errors(kind, spec):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+        problems.setdefault(path, []).append(message)
+    if not problems and isinstance(spec, dict):
+        for path, message in spec_problems(kind, spec):
+            problems.setdefault(path, []).append(message)
+    return problems
 
 
 def question_as_data(question: Question) -> dict[str, Any]:
@@ -206,6 +224,7 @@ def question_as_data(question: Question) -> dict[str, Any]:
         "spec": question.spec,
         "difficulty": question.difficulty,
         "source": question.source,
+        "since": question.since,
         "tags": list(question.tags or []),
         "topics": list(question.topics.order_by("slug").values_list("slug", flat=True)),
     }
@@ -218,6 +237,7 @@ def _apply(question: Question, parsed: ParsedQuestion) -> None:
     question.spec = parsed.spec
     question.difficulty = parsed.difficulty
     question.source = parsed.source
+    question.since = parsed.since
     question.tags = list(parsed.tags)
     # The importer's digest: re-importing the same content later finds it unchanged.
     question.content_hash = parsed.content_hash()

@@ -1,13 +1,11 @@
-"""Instructor pages: their banks, questions (list, create, edit, live preview), import and
-export of the native JSON format, reported problems, and the cohort's progress.
+"""Instructor pages: their banks, questions (list, create, edit, live preview), reported
+problems, and the cohort's progress (imports and exports: views.teach_imports).
 
 Every view starts with taught_bank(): a bank the user does not teach is a 404.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -21,20 +19,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes import grading, presentation, selectors, services, stats
-from quizzes.exporters.native import bank_export_text
-from quizzes.forms import ImportForm, QuestionFilterForm, QuestionForm, ResolveForm
-from quizzes.importers import ImportProblem, ParseError, native
-from quizzes.models import Bank, Card, Question, QuestionReport
+from quizzes import selectors, stats
+from quizzes.forms import QuestionFilterForm, QuestionForm, ResolveForm
+from quizzes.models import Bank, Question, QuestionKind, QuestionReport
 from quizzes.services import authoring
+from quizzes.spec_forms import KIND_SECTIONS, SpecEditor
 from quizzes.views.common import render_local, taught_bank, taught_banks
+from quizzes.views.teach_preview import preview_context
 
 PER_PAGE = 50
-IMPORT_SESSION_KEY = "kmodquiz:import"
-IMPORT_EXPIRED = "That preview has expired or was replaced: upload the file again."
-WRONG_BANK = "This file is for the bank “{found}”, not “{expected}”."
-NOT_YOUR_BANK = "A bank with the slug “{slug}” exists and you are not one of its instructors."
-CANNOT_CREATE = "You may not create banks: ask an administrator, or import into a bank you teach."
 
 
 @login_required
@@ -106,51 +99,87 @@ def teach_bank(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _apply_errors(form: QuestionForm, exc: ValidationError) -> None:
-    """Put the service's errors ("spec.options": [...]) on the form's fields."""
+def _apply_errors(form: QuestionForm, editor: SpecEditor, kind: str, exc: ValidationError) -> None:
+    """Put the service's errors on the form: "spec.…" in words at its section, others at their
+    field, anything else above the form."""
     for path, problems in exc.message_dict.items():
-        field, _, rest = path.partition(".")
-        field = field.split("[")[0]
-        target = field if field in form.fields else None
+        if path == "spec" or path.startswith(("spec.", "spec[")):
+            editor.add_service_errors(kind, {path: problems})
+            continue
+        field = path.split(".")[0].split("[")[0]
         for problem in problems:
-            form.add_error(target, f"{rest}: {problem}" if rest and target else problem)
+            form.add_error(field if field in form.fields else None, problem)
 
 
 def _question_form_page(
     request: HttpRequest, bank: Bank, question: Question | None
 ) -> HttpResponse:
+    """The editor: the question's fields, a form per kind for its answer, and the preview.
+
+    Buttons that do not save (they work without JavaScript): "Show this kind's fields",
+    "More rows", "Check this answer" (the grader's verdict in the preview).
+    """
     topics = list(bank.topics.order_by("slug"))
     editing = question is not None
-    initial = QuestionForm.initial_from(authoring.question_as_data(question)) if question else {}
-    form = QuestionForm(request.POST or None, initial=initial, topics=topics, editing=editing)
-    if request.method == "POST" and form.is_valid():
-        now = timezone.now()
-        try:
-            if question is None:
-                question = authoring.question_create(
-                    bank=bank, data=form.data_for_service(), now=now
-                )
-                messages.success(request, f"Question {question.external_id} created.")
-            else:
-                changes = form.data_for_service()
-                changes.pop("external_id", None)
-                authoring.question_update(question=question, changes=changes, now=now)
-                messages.success(request, f"Question {question.external_id} saved.")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("teach-question", slug=bank.slug, pk=question.pk)
-    preview = _preview_context(bank, form.data if form.is_bound else form.initial)
-    return render_local(
-        request,
-        "quizzes/teach/question_form.html",
-        {
-            "bank": bank,
-            "form": form,
-            "question": question,
-            "preview": preview,
-        },
+    data = authoring.question_as_data(question) if question else {}
+    form = QuestionForm(
+        request.POST or None,
+        initial=QuestionForm.initial_from(data),
+        topics=topics,
+        editing=editing,
     )
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        kind = post.get("kind", "")
+        editor = SpecEditor.bind(post, more="_more" in post)
+    else:
+        kind = data.get("kind", QuestionKind.SINGLE_CHOICE)
+        editor = SpecEditor.from_spec(kind, data.get("spec", {}))
+    saving = post is not None and not ({"_more", "_try", "_kind", "_preview"} & set(post))
+    if saving:
+        spec = editor.spec(kind) if kind in QuestionKind.values else None
+        if form.is_valid() and spec is not None:
+            try:
+                question = _save(request, bank, question, form.data_for_service(spec))
+            except ValidationError as exc:
+                _apply_errors(form, editor, kind, exc)
+            else:
+                return redirect("teach-question", slug=bank.slug, pk=question.pk)
+    preview = preview_context(
+        bank=bank,
+        kind=kind,
+        prompt=(post or data).get("prompt", "") or "",
+        explanation=(post or data).get("explanation", "") or "",
+        editor=SpecEditor.bind(post) if post is not None and "_more" in post else editor,
+        answer_data=post if post is not None and "_try" in post else None,
+        card_key=(post or {}).get("preview_card", ""),
+    )
+    context = {
+        "bank": bank,
+        "form": form,
+        "editor": editor,
+        "kind": kind,
+        "kinds": QuestionKind.choices,
+        "sections": {k: KIND_SECTIONS[k] for k in QuestionKind.values},
+        "question": question,
+        "preview": preview,
+        "saving": saving,
+    }
+    return render_local(request, "quizzes/teach/question_form.html", context)
+
+
+def _save(
+    request: HttpRequest, bank: Bank, question: Question | None, data: dict[str, Any]
+) -> Question:
+    now = timezone.now()
+    if question is None:
+        question = authoring.question_create(bank=bank, data=data, now=now)
+        messages.success(request, f"Question {question.external_id} created.")
+        return question
+    data.pop("external_id", None)
+    authoring.question_update(question=question, changes=data, now=now)
+    messages.success(request, f"Question {question.external_id} saved.")
+    return question
 
 
 @login_required
@@ -176,156 +205,25 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("teach-bank", slug=bank.slug)
 
 
-def _preview_context(bank: Bank, data: Any) -> dict[str, Any]:
-    """The question as a learner would see it, from (possibly invalid) form data."""
-    kind = data.get("kind") or "flashcard"
-    spec_text = data.get("spec") or "{}"
-    try:
-        spec = json.loads(spec_text) if isinstance(spec_text, str) else spec_text
-    except ValueError as exc:
-        return {"error": f"The answer spec is not valid JSON: {exc}"}
-    if not isinstance(spec, dict):
-        return {"error": "The answer spec must be a JSON object."}
-    question = Question(
-        bank=bank,
-        kind=kind,
-        prompt=data.get("prompt") or "",
-        spec=spec,
-        explanation=data.get("explanation") or "",
-    )
-    keys = services.card_keys(question)
-    card = Card(question=question, bank=bank, deletion=keys[0])
-    try:
-        view = presentation.card_view(card=card, learner_id=0, reps=0, autofocus=False)
-        expected = grading.expected_answer(kind, spec, deletion=keys[0] or None)
-    except (grading.InvalidAnswer, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return {"error": f"The answer spec does not fit a {kind} question: {exc}"}
-    return {
-        "view": view,
-        "expected": json.dumps(expected, ensure_ascii=False),
-        "explanation_html": presentation.explanation_html(card),
-        "cards": len(keys),
-    }
-
-
 @login_required
 @require_POST
 def question_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The live preview of the question form: a fragment of sanitised HTML."""
     bank = taught_bank(request, slug)
+    post = request.POST
+    preview = preview_context(
+        bank=bank,
+        kind=post.get("kind", ""),
+        prompt=post.get("prompt", ""),
+        explanation=post.get("explanation", ""),
+        editor=SpecEditor.bind(post),
+        answer_data=post if "_try" in post else None,
+        card_key=post.get("preview_card", ""),
+    )
     html = render_to_string(
-        "quizzes/teach/_preview.html",
-        {"preview": _preview_context(bank, request.POST)},
-        request=request,
+        "quizzes/teach/_preview.html", {"preview": preview, "bank": bank}, request=request
     )
     return HttpResponse(html)
-
-
-# --- import and export --------------------------------------------------------------------------
-
-
-def _problems(exc: ParseError) -> list[dict[str, Any]]:
-    return [p.to_json() for p in exc.problems]
-
-
-def _check_target(request: HttpRequest, bank: Bank | None, slug: str) -> str | None:
-    """Why this user may not import a file for bank `slug` here (None when they may)."""
-    if bank is not None:
-        return None if slug == bank.slug else WRONG_BANK.format(found=slug, expected=bank.slug)
-    existing = Bank.objects.filter(slug=slug).first()
-    if existing is not None:
-        if services.user_is_bank_instructor(user=request.user, bank=existing):
-            return None
-        return NOT_YOUR_BANK.format(slug=slug)
-    return None if request.user.has_perm("quizzes.add_bank") else CANNOT_CREATE
-
-
-@login_required
-def bank_import(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    """Upload a native JSON file and see what it would change; nothing is written yet.
-
-    The upload is kept in the session (signed, server-side) until it is confirmed, not on disk.
-    """
-    bank = taught_bank(request, slug) if slug else None
-    if (
-        bank is None
-        and not request.user.has_perm("quizzes.add_bank")
-        and not taught_banks(request.user).exists()
-    ):
-        raise Http404("You do not teach any bank.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"bank": bank, "form": form}
-    if request.method != "POST" or not form.is_valid():
-        return render_local(request, "quizzes/teach/import.html", context)
-    upload = form.cleaned_data["file"]
-    raw = upload.read()
-    filename = upload.name[:255]
-    try:
-        parsed = native.parse(raw)
-        why_not = _check_target(request, bank, parsed.slug)
-        if why_not:
-            raise ParseError([ImportProblem(why_not, path="bank.slug")])
-        summary = services.bank_import(
-            parsed=parsed, user=request.user, now=timezone.now(), filename=filename, dry_run=True
-        )
-    except ParseError as exc:
-        services.import_run_failed(
-            user=request.user, fmt="json", filename=filename, problems=_problems(exc), bank=bank
-        )
-        context.update(problems=exc.problems, filename=filename)
-        return render_local(request, "quizzes/teach/import.html", context)
-    except ValidationError as exc:
-        context.update(problems=[ImportProblem(m) for m in exc.messages], filename=filename)
-        return render_local(request, "quizzes/teach/import.html", context)
-    text = raw.decode("utf-8-sig")
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    request.session[IMPORT_SESSION_KEY] = {
-        "text": text,
-        "filename": filename,
-        "digest": digest,
-        "bank": bank.slug if bank else "",
-    }
-    context.update(summary=summary, parsed=parsed, filename=filename, digest=digest)
-    return render_local(request, "quizzes/teach/import_preview.html", context)
-
-
-@login_required
-@require_POST
-def bank_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Apply the previewed upload, all or nothing."""
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    if not pending or pending.get("digest") != request.POST.get("digest"):
-        messages.error(request, IMPORT_EXPIRED)
-        return redirect("teach-home")
-    bank = taught_bank(request, pending["bank"]) if pending.get("bank") else None
-    try:
-        parsed = native.parse(pending["text"])
-        why_not = _check_target(request, bank, parsed.slug)
-        if why_not:
-            raise ParseError([ImportProblem(why_not, path="bank.slug")])
-        summary = services.bank_import(
-            parsed=parsed, user=request.user, now=timezone.now(), filename=pending["filename"]
-        )
-    except (ParseError, ValidationError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, ParseError) else exc.messages[0])
-        return redirect("teach-home")
-    del request.session[IMPORT_SESSION_KEY]
-    counts = summary.counts()
-    messages.success(
-        request,
-        f"Imported {pending['filename']}: {counts['created']} created, {counts['updated']} "
-        f"updated, {counts['unchanged']} unchanged, {counts['retired']} retired.",
-    )
-    return redirect("teach-bank", slug=summary.bank.slug)
-
-
-@login_required
-def bank_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """The bank as a native JSON file: lossless, ready to re-import."""
-    bank = taught_bank(request, slug)
-    response = HttpResponse(bank_export_text(bank), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{bank.slug}.json"'
-    return response
 
 
 # --- reports and the cohort ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ see and change nothing outside it). Everyone authenticates with an API token, as
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -16,14 +17,16 @@ import pytest
 from django.urls import resolve
 
 from quizzes.api.urls import urlpatterns
-from quizzes.services import accounts
+from quizzes.services import accounts, imports
 from tests.api.conftest import ROLES, World, token_client
+from tests.importers.test_native import bank_doc, question
 
 pytestmark = pytest.mark.django_db
 
 OK, CREATED, NO_CONTENT = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.NO_CONTENT
 BAD, UNAUTH, FORBIDDEN = HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN
 NOT_FOUND, CONFLICT = HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT
+UNSUPPORTED = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 Path = Callable[[World], str]
 Body = Callable[[World], Any] | None
@@ -40,6 +43,22 @@ def question_body(external_id: str = "api-q1") -> dict[str, Any]:
         "source": "modprobe(8)",
         "topics": ["commands"],
     }
+
+
+def preview_run_id(w: World) -> int:
+    """A previewed import into `kmod` (by its owner), waiting to be applied."""
+    document = bank_doc([question("api-imported", "true_false", topics=["commands"])])
+    document["bank"]["slug"] = "kmod"
+    document["topics"] = [{"slug": "commands", "title": "Commands"}]
+    run = imports.import_submit(
+        user=w.instructor,
+        data=json.dumps(document).encode(),
+        filename="kmod.json",
+        now=w.now,
+        slug="kmod",
+        dry_run=True,
+    )
+    return run.pk
 
 
 def learner_token_id(w: World) -> int:
@@ -278,6 +297,41 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         "course progress",
         "get",
         lambda w: f"/api/v1/courses/{w.course.pk}/progress",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+    ),
+    (
+        "imports list",
+        "get",
+        lambda w: "/api/v1/banks/kmod/imports",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+    ),
+    (
+        "imports create (JSON, not multipart)",
+        "post",
+        lambda w: "/api/v1/banks/kmod/imports",
+        lambda w: {"format": "native"},
+        (UNAUTH, FORBIDDEN, NOT_FOUND, UNSUPPORTED, NOT_FOUND, NOT_FOUND),
+    ),
+    (
+        "import detail",
+        "get",
+        lambda w: f"/api/v1/banks/kmod/imports/{preview_run_id(w)}",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
+    ),
+    (
+        "import apply",
+        "post",
+        lambda w: f"/api/v1/banks/kmod/imports/{preview_run_id(w)}/apply",
+        None,
+        (UNAUTH, FORBIDDEN, NOT_FOUND, CREATED, NOT_FOUND, NOT_FOUND),
+    ),
+    (
+        "export",
+        "get",
+        lambda w: "/api/v1/banks/kmod/exports/native",
         None,
         (UNAUTH, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND),
     ),

@@ -63,6 +63,14 @@ def test_next_card_shows_the_prompt_options_counts_and_previews(client, bank):
     assert body["serve_token"]
 
 
+def test_the_card_and_the_question_state_their_source_and_since(client, bank):
+    QuestionFactory(bank=bank, kind="true_false", source="depmod(8)", since="kmod 29")
+    card = client.get("/api/v1/banks/study/study/next").json()["card"]
+    assert (card["source"], card["since"]) == ("depmod(8)", "kmod 29")
+    question = client.get(f"/api/v1/questions/{card['question']}").json()
+    assert question["since"] == "kmod 29"
+
+
 def test_options_are_shuffled_per_learner_but_stable_until_reviewed(bank, now, learner):
     question = QuestionFactory(
         bank=bank,

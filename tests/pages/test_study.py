@@ -167,6 +167,20 @@ def test_a_right_answer_shows_the_verdict_explanation_and_hard_good_easy(
     assert not ReviewLog.objects.exists()  # answering alone records nothing
 
 
+def test_the_answer_shows_the_source_and_the_version_the_behaviour_dates_from(
+    world, learner_client
+):
+    question = world.questions["true_false"]
+    question.source = "kernel/module/main.c § load_module() (Linux 6.12)"
+    question.since = "Linux 5.13"
+    question.save()
+    card = card_of(question)
+    assert "Since Linux 5.13" not in learner_client.get(study_url(world, card)).content.decode()
+    page = post_answer(learner_client, world, card, answer_form(question)).content.decode()
+    assert "Source: kernel/module/main.c § load_module() (Linux 6.12)" in page
+    assert '<span class="since">Since Linux 5.13</span>' in page
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "flashcard"])
 def test_a_wrong_answer_shows_the_right_one_and_allows_only_again(world, learner_client, kind):
     question = world.questions[kind]

@@ -3,23 +3,20 @@ each visible only to the bank's instructors."""
 
 from __future__ import annotations
 
-import json
 import re
 from http import HTTPStatus
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import services
-from quizzes.exporters.native import bank_export
-from quizzes.importers import native
-from quizzes.models import Bank, ImportRun, Question, QuestionReport
+from quizzes.models import Question, QuestionReport
 from quizzes.services.authoring import report_create
-from quizzes.views.teach import IMPORT_EXPIRED, WRONG_BANK
-from tests.factories import UserFactory, card_of
+from quizzes.spec_forms import SpecEditor
+from tests.factories import KINDS, card_of, spec_for
+from tests.test_spec_forms import as_post
 
 pytestmark = pytest.mark.django_db
 
@@ -83,25 +80,69 @@ def test_the_question_list_filters_by_kind_topic_status_and_text(world, instruct
     assert "1 question<" in page and "q-ordering" in page
 
 
+def question_post(kind: str, spec: dict, **fields: object) -> dict:
+    """The editor's POST for a question of `kind` with `spec` (as the browser sends it)."""
+    data = as_post(SpecEditor.from_spec(kind, spec)).dict()
+    data.update(
+        {
+            "kind": kind,
+            "prompt": "Which tool **loads** a module?",
+            "explanation": "modprobe reads modules.dep.",
+            "topics": ["commands"],
+            "difficulty": "2",
+            "source": "modprobe(8)",
+            "tags": "",
+        }
+    )
+    data.update(fields)
+    return data
+
+
+def test_the_editor_has_a_form_per_kind_and_no_json_box(world, instructor_client):
+    page = instructor_client.get(url("teach-question-new")).content.decode()
+    assert 'name="spec"' not in page
+    for name in (
+        "options-0-text",
+        "options-0-correct",
+        "items-0-text",
+        "pairs-0-left",
+        "distractors-0-text",
+        "accepted",
+        "cloze_text",
+        "alternatives",
+        "back",
+        "strict_options",
+        "true_false",
+        "tolerance",
+    ):
+        assert f'name="{name}"' in page, name
+    assert re.search(r'<div class="spec-section" data-kinds="single_choice multiple_choice">', page)
+    assert re.search(r'data-kinds="matching" hidden', page)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_saving_a_question_unchanged_keeps_its_spec(world, instructor_client, kind):
+    question = world.questions[kind]
+    question.spec = spec_for(kind, 7)
+    question.save()
+    edit = url("teach-question", pk=question.pk)
+    page = instructor_client.get(edit).content.decode()
+    assert "Save changes" in page
+    response = instructor_client.post(edit, question_post(kind, question.spec))
+    assert response.status_code == HTTPStatus.FOUND, response.context["editor"].errors
+    question.refresh_from_db()
+    assert question.spec == spec_for(kind, 7) and question.prompt.startswith("Which tool")
+
+
 def test_an_instructor_edits_a_question_and_sees_the_change(world, instructor_client):
     question = world.questions["single_choice"]
     edit = url("teach-question", pk=question.pk)
-    page = instructor_client.get(edit).content.decode()
-    assert "Save changes" in page and "option a of" in page  # the preview, rendered server-side
-    form = {
-        "kind": "single_choice",
-        "prompt": "Which tool **loads** a module with its dependencies?",
-        "spec": json.dumps(question.spec),
-        "explanation": "modprobe reads modules.dep.",
-        "topics": ["commands", "commands/modprobe"],
-        "difficulty": "1",
-        "source": "modprobe(8)",
-        "tags": "scenario, basics",
-    }
-    response = instructor_client.post(edit, form)
-    assert response.status_code == HTTPStatus.FOUND
+    data = question_post("single_choice", question.spec, tags="scenario, basics", difficulty="1")
+    data["options-1-text"] = "insmod --force"
+    data["topics"] = ["commands", "commands/modprobe"]
+    assert instructor_client.post(edit, data).status_code == HTTPStatus.FOUND
     question.refresh_from_db()
-    assert question.prompt.startswith("Which tool **loads**")
+    assert question.spec["options"][1]["text"] == "insmod --force"
     assert question.tags == ["scenario", "basics"] and question.difficulty == 1
     assert sorted(question.topics.values_list("slug", flat=True)) == [
         "commands",
@@ -110,84 +151,140 @@ def test_an_instructor_edits_a_question_and_sees_the_change(world, instructor_cl
     assert "Which tool <strong>loads</strong>" in instructor_client.get(edit).content.decode()
 
 
-def test_saving_an_invalid_question_shows_each_error_at_its_field(world, instructor_client):
+def test_what_is_wrong_is_said_in_words_at_its_field_and_nothing_is_saved(world, instructor_client):
     question = world.questions["single_choice"]
-    response = instructor_client.post(
-        url("teach-question", pk=question.pk),
-        {
-            "kind": "single_choice",
-            "prompt": "p",
-            "spec": json.dumps({"options": [{"id": i, "text": i} for i in "abc"], "correct": "z"}),
-            "explanation": "",
-            "topics": ["commands"],
-            "difficulty": "2",
-        },
-    )
+    before = question.spec
+    data = question_post("single_choice", before, prompt="p")
+    data["options-0-correct"] = ""  # no option ticked
+    data["options-2-id"] = "not an id!"
+    response = instructor_client.post(url("teach-question", pk=question.pk), data)
+    page = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert response.context["form"].errors["spec"] == ["correct: z is not an option id"]
+    assert "Tick the one correct option." in page
+    assert "KeyError" not in page and "Traceback" not in page
+    data["options-0-correct"] = "on"
+    page = instructor_client.post(url("teach-question", pk=question.pk), data).content.decode()
+    assert "Option 3, id: &quot;not an id!&quot; is not allowed here: an option id is" in page
     question.refresh_from_db()
-    assert question.prompt != "p"
+    assert question.spec == before and question.prompt != "p"
 
 
-def test_the_spec_must_be_json(world, instructor_client):
-    response = instructor_client.post(
-        url("teach-question-new"),
-        {
-            "external_id": "new-1",
-            "kind": "flashcard",
-            "spec": "{back: 1",
-            "topics": ["commands"],
-            "difficulty": "2",
-        },
+def test_an_instructor_creates_a_cloze_and_its_cards(world, instructor_client):
+    data = question_post(
+        "cloze",
+        {"text": "{{c1::lsmod}} reads {{c2::/proc/modules}}.", "alternatives": {"c2": ["proc"]}},
+        external_id="new-cloze",
+        prompt="",
     )
-    assert "The answer spec must be a JSON object" in response.content.decode()
-
-
-def test_an_instructor_creates_a_question_and_its_cards(world, instructor_client):
-    response = instructor_client.post(
-        url("teach-question-new"),
-        {
-            "external_id": "new-cloze",
-            "kind": "cloze",
-            "prompt": "",
-            "spec": json.dumps({"text": "{{c1::lsmod}} reads {{c2::/proc/modules}}."}),
-            "explanation": "It formats the file.",
-            "topics": ["commands"],
-            "difficulty": "1",
-            "source": "lsmod(8)",
-            "tags": "",
-        },
-    )
+    response = instructor_client.post(url("teach-question-new"), data)
     question = Question.objects.get(bank=world.bank, external_id="new-cloze")
     assert response["Location"] == url("teach-question", pk=question.pk)
     assert sorted(question.cards.values_list("deletion", flat=True)) == ["c1", "c2"]
+    assert question.spec["alternatives"] == {"c2": ["proc"]}
+
+
+def test_a_command_question_keeps_strict_options(world, instructor_client):
+    data = question_post(
+        "shell_command",
+        {"accepted": ["modprobe -r vfat"], "strict_options": True},
+        external_id="strict-1",
+    )
+    instructor_client.post(url("teach-question-new"), data)
+    question = Question.objects.get(bank=world.bank, external_id="strict-1")
+    assert question.spec == {"accepted": ["modprobe -r vfat"], "strict_options": True}
+
+
+def test_buttons_that_do_not_save_work_without_javascript(world, instructor_client):
+    question = world.questions["ordering"]
+    edit = url("teach-question", pk=question.pk)
+    data = question_post("ordering", question.spec)
+    page = instructor_client.post(edit, {**data, "_more": "1"}).content.decode()
+    assert 'name="items-7-text"' in page  # three filled rows, blank ones, three more
+    page = instructor_client.post(edit, {**data, "kind": "matching", "_kind": "1"}).content.decode()
+    assert re.search(r'data-kinds="matching">', page) and re.search(
+        r'data-kinds="ordering" hidden', page
+    )
+    question.refresh_from_db()
+    assert question.kind == "ordering"
 
 
 def test_the_live_preview_renders_sanitised_html_of_unsaved_input(world, instructor_client):
-    response = instructor_client.post(
-        url("teach-preview"),
-        {
-            "kind": "single_choice",
-            "prompt": "Pick **one** <script>alert(1)</script>",
-            "spec": json.dumps(
-                {
-                    "options": [
-                        {"id": "a", "text": "<img src=x onerror=alert(1)>`A`"},
-                        {"id": "b", "text": "B"},
-                        {"id": "c", "text": "C"},
-                    ],
-                    "correct": "a",
-                }
-            ),
-            "explanation": "Because.",
-        },
-    )
-    html = response.content.decode()
+    spec = {
+        "options": [
+            {"id": "a", "text": "<img src=x onerror=alert(1)>`A`"},
+            {"id": "b", "text": "B"},
+            {"id": "c", "text": "C"},
+        ],
+        "correct": "a",
+    }
+    data = question_post("single_choice", spec, prompt="Pick **one** <script>alert(1)</script>")
+    html = instructor_client.post(url("teach-preview"), data).content.decode()
     assert "<strong>one</strong>" in html and "<code>A</code>" in html
     assert "<script" not in html and "onerror" not in html
-    assert "Answer:</strong> <code>&quot;a&quot;</code>" in html
-    bad = instructor_client.post(url("teach-preview"), {"kind": "cloze", "spec": "[1]"})
-    assert "must be a JSON object" in bad.content.decode()
+    bad = instructor_client.post(url("teach-preview"), {"kind": "cloze", "cloze_text": "x"})
+    assert "Mark at least one deletion" in bad.content.decode()
+    nothing = instructor_client.post(url("teach-preview"), {"kind": "matching"}).content.decode()
+    assert "Give at least 3 pairs." in nothing and "KeyError" not in nothing
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "answer", "verdict", "feedback"),
+    [
+        ("single_choice", spec_for("single_choice", 1), {"choice": "a"}, "Correct", "Correct."),
+        ("single_choice", spec_for("single_choice", 1), {"choice": "b"}, "Wrong", ""),
+        ("single_choice", spec_for("single_choice", 1), {}, "No answer yet", "Choose an answer"),
+        ("true_false", {"correct": False}, {"choice": "true"}, "Wrong", ""),
+        ("short_answer", {"accepted": ["42"], "tolerance": 1}, {"text": "42.5"}, "Correct", ""),
+        (
+            "shell_command",
+            {"accepted": ["modprobe -r vfat"]},
+            {"text": "sudo modprobe -r vfat"},
+            "Correct",
+            "",
+        ),
+        (
+            "shell_command",
+            {"accepted": ["modprobe -r vfat"]},
+            {"text": "rmmod ext4"},
+            "Wrong",
+            "Not quite",
+        ),
+        ("cloze", spec_for("cloze", 1), {"blank": "depmod", "preview_card": "c2"}, "Correct", ""),
+        (
+            "ordering",
+            spec_for("ordering", 1),
+            {"item": ["a", "b", "c"], "pos-a": "1", "pos-b": "2", "pos-c": "3"},
+            "Correct",
+            "",
+        ),
+        (
+            "matching",
+            spec_for("matching", 1),
+            {"match-l0": "r1", "match-l1": "r0", "match-l2": "r2"},
+            "Wrong",
+            "",
+        ),
+        ("flashcard", {"back": "The back"}, {}, "Self-graded", ""),
+    ],
+)
+def test_the_preview_grades_an_answer_the_instructor_tries(
+    world, instructor_client, kind, spec, answer, verdict, feedback
+):
+    data = {**question_post(kind, spec), **answer, "_try": "1"}
+    html = instructor_client.post(url("teach-preview"), data).content.decode()
+    assert f"<strong>{verdict}</strong>" in html, html
+    assert feedback in html
+    # Without JavaScript the same button posts the page itself: nothing is saved.
+    page = instructor_client.post(url("teach-question-new"), data).content.decode()
+    assert f"<strong>{verdict}</strong>" in page
+    assert not Question.objects.filter(bank=world.bank, prompt__startswith="Which tool").exists()
+
+
+def test_a_cloze_preview_shows_each_card(world, instructor_client):
+    data = question_post("cloze", spec_for("cloze", 1))
+    html = instructor_client.post(url("teach-preview"), data).content.decode()
+    assert "2 cards</strong>" in html
+    assert html.count('<span class="badge">c') == 2 and "[...] loads mod1 and depmod" in html
 
 
 def test_the_preview_needs_the_csrf_token(world):
@@ -206,98 +303,6 @@ def test_retiring_a_studied_question_keeps_it_and_deleting_an_unstudied_one(worl
     short = world.questions["short_answer"]
     client.post(url("teach-question-delete", pk=short.pk))
     assert not Question.objects.filter(pk=short.pk).exists()
-
-
-# --- import and export --------------------------------------------------------------------------
-
-
-def upload(text: str, name: str = "bank.json") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), content_type="application/json")
-
-
-def test_import_previews_then_applies_only_on_confirm(world, instructor_client):
-    document = bank_export(world.bank)
-    # Imported once as it is, so that every question has the importer's content digest.
-    services.bank_import(parsed=native.parse(json.dumps(document)), user=None, now=timezone.now())
-    document["questions"][0]["prompt"] = "Changed prompt"
-    document["questions"].pop()  # this one will be retired
-    document["questions"].append({**document["questions"][1], "id": "brand-new"})
-    response = instructor_client.post(
-        url("teach-import"), {"file": upload(json.dumps(document, indent=1))}
-    )
-    page = response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-    assert re.search(r"<dt>Created</dt><dd[^>]*>1</dd>", page)
-    assert re.search(r"<dt>Updated</dt><dd[^>]*>1</dd>", page)
-    assert re.search(r"<dt>Retired</dt><dd[^>]*>1</dd>", page)
-    assert "<code>brand-new</code>" in page
-    assert not Question.objects.filter(external_id="brand-new").exists()  # a preview only
-    digest = re.search(r'name="digest" value="(\w+)"', page).group(1)
-    response = instructor_client.post(reverse("teach-import-confirm"), {"digest": digest})
-    assert response["Location"] == url("teach-bank")
-    assert Question.objects.filter(bank=world.bank, external_id="brand-new").exists()
-    assert Question.objects.get(pk=world.questions["flashcard"].pk).prompt == "Changed prompt"
-    assert ImportRun.objects.filter(status=ImportRun.Status.APPLIED).first().created == 1
-    again = instructor_client.post(reverse("teach-import-confirm"), {"digest": digest}, follow=True)
-    assert IMPORT_EXPIRED in again.content.decode()
-
-
-def test_import_errors_are_listed_with_their_lines_and_nothing_changes(world, instructor_client):
-    document = bank_export(world.bank)
-    document["questions"][2]["spec"] = {**document["questions"][2]["spec"], "correct": ["q"]}
-    document["questions"][4]["topics"] = ["nowhere"]
-    text = json.dumps(document, indent=1)
-    line = text[: text.index('"id": "q-multiple_choice"')].count("\n") + 1
-    response = instructor_client.post(url("teach-import"), {"file": upload(text, "broken.json")})
-    page = response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-    assert "broken.json cannot be imported" in page
-    assert f'<td class="num">{line}</td>' in page
-    assert "unknown topic &#x27;nowhere&#x27;" in page
-    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
-    assert "digest" not in page
-
-
-def test_invalid_json_is_reported_with_its_line(world, instructor_client):
-    response = instructor_client.post(url("teach-import"), {"file": upload('{\n"format": ,\n}')})
-    assert '<td class="num">2</td>' in response.content.decode()
-
-
-def test_a_file_for_another_bank_is_refused_on_this_banks_page(world, instructor_client):
-    document = bank_export(world.bank)
-    document["bank"]["slug"] = "other"
-    response = instructor_client.post(url("teach-import"), {"file": upload(json.dumps(document))})
-    assert WRONG_BANK.format(found="other", expected="kmods") in response.content.decode()
-    assert response.status_code == HTTPStatus.OK
-
-
-def test_importing_a_new_bank_needs_the_add_bank_permission(world):
-    from django.contrib.auth.models import Permission
-
-    document = bank_export(world.bank)
-    document["bank"]["slug"] = "fresh"
-    creator = UserFactory(username="creator")
-    client = client_for(creator)
-    assert client.get(reverse("teach-import-new")).status_code == HTTPStatus.NOT_FOUND
-    creator.user_permissions.add(Permission.objects.get(codename="add_bank"))
-    client = client_for(creator)
-    page = client.post(reverse("teach-import-new"), {"file": upload(json.dumps(document))})
-    digest = re.search(r'name="digest" value="(\w+)"', page.content.decode()).group(1)
-    client.post(reverse("teach-import-confirm"), {"digest": digest})
-    assert Bank.objects.get(slug="fresh").owner == creator
-    # Someone else's existing bank cannot be overwritten through the new-bank page.
-    document["bank"]["slug"] = "other"
-    response = client.post(reverse("teach-import-new"), {"file": upload(json.dumps(document))})
-    assert "you are not one of its instructors" in response.content.decode()
-
-
-def test_export_downloads_the_bank_as_reimportable_json(world, instructor_client):
-    response = instructor_client.get(url("teach-export"))
-    assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"] == 'attachment; filename="kmods.json"'
-    document = json.loads(response.content)
-    assert document["format"] == "kmodquiz-bank"
-    assert {q["id"] for q in document["questions"]} == {f"q-{k}" for k in world.questions}
 
 
 # --- reports and the cohort ---------------------------------------------------------------------

@@ -147,3 +147,14 @@ def test_a_report_is_resolved_once(bank, now):
     with pytest.raises(ValidationError, match="already resolved"):
         authoring.report_resolve(report=report, user=bank.owner, now=now)
     assert Rating.AGAIN  # the models module is importable alongside
+
+
+def test_since_is_stored_changed_and_cleared_like_any_authored_field(bank, now):
+    question = authoring.question_create(bank=bank, data=data(since="kmod 29"), now=now)
+    assert question.since == "kmod 29"
+    assert authoring.question_as_data(question)["since"] == "kmod 29"
+    authoring.question_update(question=question, changes={"since": ""}, now=now)
+    question.refresh_from_db()
+    assert question.since == ""
+    parsed = authoring.question_validate(bank=bank, data=data())
+    assert question.content_hash == parsed.content_hash()  # "" hashes as "not stated"

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
@@ -85,14 +86,17 @@ def test_a_cloze_that_loses_a_deletion_retires_that_card(doc, now):
     assert cards["c1"] is None and cards["c2"] is not None
 
 
-def test_dry_run_reports_and_changes_nothing(doc, now):
+def test_dry_run_reports_and_changes_nothing_but_its_record(doc, now):
     summary = load(doc, now, dry_run=True)
     assert summary.counts()["created"] == 3
-    assert not Bank.objects.exists() and not ImportRun.objects.exists()
+    assert not Bank.objects.exists() and not Question.objects.exists()
+    run = ImportRun.objects.get()
+    assert (run.status, run.created, run.bank, run.bank_slug) == ("preview", 3, None, "demo")
 
 
 def test_only_instructors_may_import_into_an_existing_bank(doc, now):
     owner, stranger = UserFactory(), UserFactory()
+    owner.user_permissions.add(Permission.objects.get(codename="add_bank"))
     load(doc, now, user=owner)
     with pytest.raises(ValidationError, match="instructors"):
         load(doc, now, user=stranger)

@@ -132,6 +132,12 @@ class QuestionWriteSerializer(serializers.Serializer):
     spec = serializers.DictField(help_text="The answer spec of the kind (docs/formats.md).")
     difficulty = serializers.ChoiceField(choices=[1, 2, 3])
     source = StrictCharField(allow_blank=True, max_length=300)
+    since = StrictCharField(
+        allow_blank=True,
+        max_length=50,
+        default="",
+        help_text="When the behaviour it relies on appeared or changed, e.g. `Linux 5.13`.",
+    )
     tags = serializers.ListField(child=StrictCharField(max_length=50), default=list)
     topics = serializers.ListField(
         child=StrictCharField(max_length=200), min_length=1, help_text="Topic slugs."
@@ -183,6 +189,7 @@ class QuestionSerializer(QuestionContentMixin):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     difficulty = serializers.IntegerField()
     source = StrictCharField()
+    since = StrictCharField(help_text="Empty when not stated.")
     tags = serializers.ListField(child=StrictCharField())
     topics = serializers.ListField(child=StrictCharField())
     prompt = MarkdownSerializer()

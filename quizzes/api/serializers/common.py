@@ -39,6 +39,16 @@ class StrictSlugField(_StringOnly, serializers.SlugField):
 
 
 # --- shared -----------------------------------------------------------------------------------
+class ProblemSerializer(serializers.Serializer):
+    """One problem of a file that cannot be imported."""
+
+    line = serializers.IntegerField(allow_null=True, required=False)
+    column = serializers.IntegerField(allow_null=True, required=False)
+    path = serializers.CharField(required=False, help_text="The field, e.g. `questions[3].kind`.")
+    text = serializers.CharField(required=False, help_text="An excerpt of the offending value.")
+    message = serializers.CharField()
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     message = serializers.CharField(help_text="What went wrong, for people.")
@@ -46,6 +56,12 @@ class ErrorDetailSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Per field (dotted path), the problems found; empty when not about fields.",
     )
+    # Only when an import's file cannot be imported (code `invalid_file`):
+    problems = ProblemSerializer(
+        many=True, required=False, help_text="Every problem of the file (the first 200)."
+    )
+    problem_count = serializers.IntegerField(required=False, help_text="How many in all.")
+    run = serializers.URLField(required=False, help_text="The failed import's URL.")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -32,6 +32,9 @@ class CardContentSerializer(QuestionContentMixin):
     deletion = StrictCharField(allow_null=True, help_text="Cloze: the deletion it asks.")
     difficulty = serializers.IntegerField()
     source = StrictCharField()
+    since = StrictCharField(
+        help_text="When the behaviour it relies on appeared or changed; empty when not stated."
+    )
     prompt = MarkdownSerializer()
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
 

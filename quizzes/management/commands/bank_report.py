@@ -1,15 +1,20 @@
-"""Print a bank's coverage table (topics × question kinds, with totals) and, for every typed
-command question, how many spellings of its first answer the grader accepts."""
+"""Print a bank's coverage table (topics × question kinds), its sources and stated versions,
+which message formats its log lines use, and, for every typed command question, how many
+spellings of its first answer the grader accepts."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
 from quizzes import grading
+from quizzes.bankcheck import load_catalogue, question_log_lines
+from quizzes.bankcheck.sources import parse_source
 from quizzes.models import Bank, Question, QuestionKind, Topic
 from quizzes.shell_variants import mutations, variants
 
@@ -27,10 +32,20 @@ SHORT = {
 
 
 class Command(BaseCommand):
-    help = "Print the coverage table (primary topic × kind, with totals) of one or every bank."
+    help = (
+        "Print the coverage table (primary topic × kind, with totals) of one or every bank, "
+        "the questions per source and per stated version, the message-format coverage, and "
+        "the spellings the grader accepts for each typed command question."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", nargs="?", help="the bank (default: every active bank)")
+        parser.add_argument(
+            "--messages",
+            type=Path,
+            default=None,
+            help="the message catalogue (default: fixtures/messages.json)",
+        )
         parser.add_argument(
             "--spellings",
             type=int,
@@ -45,8 +60,19 @@ class Command(BaseCommand):
             banks = banks.filter(slug=options["slug"])
             if not banks.exists():
                 raise CommandError(f"no active bank with slug {options['slug']!r}")
+        catalogue_path = options["messages"] or settings.BASE_DIR / "fixtures" / "messages.json"
+        if options["messages"] and not catalogue_path.exists():
+            raise CommandError(f"no message catalogue at {catalogue_path}")
         for bank in banks:
             self._report(bank)
+            questions = list(
+                Question.objects.active()
+                .filter(bank=bank)
+                .values("prompt", "explanation", "spec", "source", "since")
+            )
+            self._sources(questions)
+            if catalogue_path.exists():
+                self._messages(questions, catalogue_path)
             if options["spellings"] > 0:
                 self._spellings(bank, options["spellings"])
 
@@ -136,3 +162,54 @@ class Command(BaseCommand):
                 .order_by("difficulty")
             )
         )
+
+    def _sources(self, questions: list[dict[str, Any]]) -> None:
+        """Questions per cited document and per version checked; `since` values; and sources
+        that do not follow the convention (docs/bank.md § Sources)."""
+        documents: Counter[str] = Counter()
+        versions: Counter[str] = Counter()
+        unparsed = 0
+        for q in questions:
+            refs = parse_source(q["source"])
+            if refs is None:
+                unparsed += 1
+                documents[q["source"] or "(none)"] += 1
+                versions["(not stated)"] += 1
+                continue
+            documents.update({ref.document for ref in refs})
+            versions.update({ref.version for ref in refs if ref.version})
+        self.stdout.write("")
+        self.stdout.write(f"questions per source ({len(documents)} sources):")
+        for name, count in sorted(documents.items(), key=lambda item: (-item[1], item[0])):
+            self.stdout.write(f"  {count:>5}  {name}")
+        self.stdout.write("questions per version checked:")
+        for name, count in sorted(versions.items()):
+            self.stdout.write(f"  {count:>5}  {name}")
+        since = Counter(q["since"] for q in questions if q["since"])
+        self.stdout.write(
+            "behaviour since: "
+            + (", ".join(f"{name}: {count}" for name, count in sorted(since.items())) or "-")
+        )
+        self.stdout.write(f"sources outside the convention: {unparsed}")
+
+    def _messages(self, questions: list[dict[str, Any]], path: Path) -> None:
+        """How often each message format is shown, the unused formats, unmatched lines."""
+        catalogue = load_catalogue(path)
+        used: Counter[str] = Counter()
+        unmatched = 0
+        for q in questions:
+            for _, line in question_log_lines(q["prompt"], q["explanation"], q["spec"]):
+                matched = catalogue.match(line)
+                if matched is None:
+                    unmatched += 1
+                else:
+                    used[matched[0].id] += 1
+        self.stdout.write("")
+        self.stdout.write(
+            f"message formats: {len(used)} of {len(catalogue.messages)} used "
+            f"({sum(used.values()) + unmatched} log lines; {unmatched} match no format)"
+        )
+        for entry in catalogue.messages:
+            self.stdout.write(f"  {used[entry.id]:>5}  {entry.id}")
+        unused = [entry.id for entry in catalogue.messages if not used[entry.id]]
+        self.stdout.write("unused formats: " + (", ".join(unused) or "-"))

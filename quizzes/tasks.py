@@ -1,0 +1,17 @@
+"""Background tasks (Django's tasks framework: the django-tasks backport on Django 5.2).
+
+Each task takes only ids (JSON), is idempotent and safe to retry: its body lives in a service.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from quizzes.services.imports import import_run_execute
+
+
+@task()
+def import_run_task(run_id: int) -> str:
+    """Run a queued import (parse, compare, preview or apply); returns the run's final status."""
+    return import_run_execute(run_id=run_id, now=timezone.now())
