@@ -288,3 +288,8 @@ def test_a_number_where_the_schema_says_string_is_refused(world, client_as):
     )
     error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
     assert error["fields"] == {"slug": ["Not a valid string."]}
+
+
+def test_an_empty_optional_query_value_is_refused_too(world, client_as):
+    error = assert_error(client_as("learner").get("/api/v1/me/progress?bank="), 400, "invalid")
+    assert list(error["fields"]) == ["bank"]

@@ -150,7 +150,7 @@ class CourseProgressView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Enrollment.objects.none()
-        params = _Days(data=self.request.query_params)
+        params = _Days(data=self.request.query_params.dict())
         params.is_valid(raise_exception=True)
         course = self._course()
         self.bank_ids = self._bank_ids(course)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.negotiation import BaseContentNegotiation
@@ -204,9 +205,14 @@ class _AnyAccept(BaseContentNegotiation):
     ),
     parameters=[BANK_SLUG, FORMAT],
     responses={
-        (200, "application/octet-stream"): OpenApiResponse(
-            bytes, description="The file (its own content type)."
+        # Each format's own content type, so that clients (and the fuzzer) know what comes.
+        (200, "application/json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="`native`: the kmodquiz-bank document."
         ),
+        (200, "text/plain"): OpenApiResponse(bytes, description="`gift`, `aiken`."),
+        (200, "text/csv"): OpenApiResponse(bytes, description="`csv`."),
+        (200, "application/xml"): OpenApiResponse(bytes, description="`moodle_xml`."),
+        (200, "application/apkg"): OpenApiResponse(bytes, description="`apkg` (Anki)."),
         **errors(*READ, 403, 404),
     },
 )

@@ -49,6 +49,9 @@ NOT_ALLOWED_PROGRESS = "Only the bank's instructors and LMS service accounts may
 
 
 class _Days(serializers.Serializer):
+    """Query parameters, given as a plain dict (`query_params.dict()`): from a QueryDict DRF
+    would take an empty optional value (`?bank=`) as absent instead of refusing it."""
+
     days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
     forecast_days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
     bank = StrictSlugField(required=False)
@@ -83,7 +86,7 @@ CSV_FORMAT = OpenApiParameter(
 )
 class MyProgressView(APIView):
     def get(self, request: Request) -> Response:
-        params = _Days(data=request.query_params)
+        params = _Days(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         options = params.validated_data
         bank_ids = enrolled_bank_ids(request)
@@ -197,7 +200,7 @@ class BankProgressView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Bank.objects.none()
-        params = _Days(data=self.request.query_params)
+        params = _Days(data=self.request.query_params.dict())
         params.is_valid(raise_exception=True)
         self.bank = self._bank()
         return stats.bank_cohort_progress(
