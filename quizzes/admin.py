@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from quizzes.models import (
+    Attempt,
     Bank,
     BankMembership,
     Card,
@@ -116,6 +117,7 @@ class ReviewLogAdmin(admin.ModelAdmin):
         "card",
         "rating",
         "correct",
+        "overridden",
         "reviewed_at",
         "elapsed_ms",
         "undone_at",
@@ -123,6 +125,7 @@ class ReviewLogAdmin(admin.ModelAdmin):
     list_filter = [
         "rating",
         "correct",
+        "overridden",
         "status_before",
         ("undone_at", admin.EmptyFieldListFilter),
         "bank",
@@ -134,6 +137,24 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # append-only
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """First answers (read only): the verdicts that stuck, and the "I was right" overrides."""
+
+    list_display = ["learner", "card", "reps", "correct", "overridden", "attempted_at", "closed_at"]
+    list_filter = ["correct", "overridden", ("closed_at", admin.EmptyFieldListFilter), "bank"]
+    search_fields = ["learner__username", "card__question__external_id"]
+    list_select_related = ["learner", "card__question"]
+    raw_id_fields = ["card", "learner", "question", "review"]
+    date_hierarchy = "attempted_at"
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

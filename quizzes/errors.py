@@ -14,6 +14,10 @@ WRONG_ANSWER_ONLY_AGAIN = "A wrong answer can only be rated Again."
 RIGHT_ANSWER_NOT_AGAIN = "A right answer is rated Hard, Good or Easy."
 IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used with a different request."
 NOTHING_TO_UNDO = "There is no review today to undo."
+NOTHING_TO_OVERRIDE = "There is no wrong verdict on this card to override: answer it first."
+OVERRIDE_NOT_ALLOWED = (
+    "Only a wrong verdict on a short-answer, shell-command or cloze card can be overridden."
+)
 BANK_NOT_OPEN = "This bank is private: an instructor must enrol you."
 BANK_RETIRED = "This bank has been retired."
 

@@ -63,6 +63,17 @@ class ProfileForm(forms.Form):
         help_text="The chance of remembering a card when it falls due (0.70–0.99). "
         "Higher means more reviews.",
     )
+    bury_new_siblings = forms.BooleanField(
+        label="Bury new siblings",
+        required=False,
+        help_text="The other blanks of a cloze wait for tomorrow once one of them was studied "
+        "today (as Anki's option). Siblings are never shown one right after another anyway.",
+    )
+    bury_review_siblings = forms.BooleanField(
+        label="Bury review siblings",
+        required=False,
+        help_text="Likewise for siblings due for review today.",
+    )
 
 
 class ReportForm(forms.Form):

@@ -2,33 +2,32 @@
 
 Pure functions over a Card (with its question) and plain values: no queries here, so the study
 page's query count does not depend on what kind of card it shows. Everything authored goes
-through quizzes.rendering (Markdown, then sanitised); the few bits of HTML built here escape
-their values.
+through quizzes.rendering and quizzes.cloze_html (Markdown, then sanitised); no HTML is built or
+patched here.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.grading import InvalidAnswer, Verdict, parse_cloze, render_cloze
+from quizzes.cloze_html import Mode as ClozeMode
+from quizzes.cloze_html import cloze_to_html
+from quizzes.grading import InvalidAnswer, Verdict
 from quizzes.models import Card, QuestionKind, Rating
-from quizzes.rendering import markdown_inline, markdown_to_html
+from quizzes.rendering import markdown_inline, markdown_plain, markdown_to_html
 from quizzes.scheduling import format_interval
 
 CHOOSE_ONE = "Choose an answer first."
 CHOOSE_SOME = "Choose at least one option first."
 CHOOSE_TRUE_FALSE = "Choose true or false first."
 
-# Letters and digits only, so Markdown leaves it alone wherever the blank sits in the text.
-_BLANK = "KMODQUIZBLANK{}Z"
 RATING_KEYS = {Rating.AGAIN: "1", Rating.HARD: "2", Rating.GOOD: "3", Rating.EASY: "4"}
 
 
@@ -38,6 +37,7 @@ class Choice:
 
     id: str
     html: SafeString
+    label: str = ""  # plain text, where markup cannot go (a select's options)
     chosen: bool = False
     correct: bool = False
 
@@ -85,7 +85,10 @@ def _seeded(learner_id: int, card: Card, reps: int) -> random.Random:
 
 
 def _choices(items: list[dict[str, Any]]) -> list[Choice]:
-    return [Choice(id=str(i["id"]), html=_inline(str(i["text"]))) for i in items]
+    return [
+        Choice(id=str(i["id"]), html=_inline(str(i["text"])), label=markdown_plain(str(i["text"])))
+        for i in items
+    ]
 
 
 def _shown_order(items: list[Choice], rng: random.Random, shuffle: bool) -> list[Choice]:
@@ -125,53 +128,15 @@ def card_view(*, card: Card, learner_id: int, reps: int, autofocus: bool = True)
     return view
 
 
-def _cloze_slots(text: str, key: str) -> tuple[str, list[Any]]:
-    """The cloze text with each deletion `key` replaced by a numbered placeholder."""
-    deletions = [d for d in parse_cloze(text) if d.key == key]
-    out: list[str] = []
-    last = 0
-    for index, deletion in enumerate(deletions):
-        out.append(text[last : deletion.start])
-        out.append(_BLANK.format(index))
-        last = deletion.end
-    out.append(text[last:])
-    # The other deletions read as their answers, exactly as render_cloze shows them.
-    return render_cloze("".join(out), hide=key), deletions
-
-
 def cloze_with_blanks(text: str, *, key: str, autofocus: bool = True) -> SafeString:
     """The cloze text as HTML with an input where each of the card's deletions is hidden."""
-    slotted, deletions = _cloze_slots(text, key)
-    html = markdown_to_html(slotted)
-    missing = []
-    for index, deletion in enumerate(deletions):
-        hint = deletion.hint or ""
-        label = f"Blank {index + 1}" + (f" (hint: {hint})" if hint else "")
-        field_html = format_html(
-            '<input type="text" name="blank" class="blank mono" aria-label="{}" placeholder="{}"'
-            ' autocomplete="off" autocapitalize="off" spellcheck="false"{}>',
-            label,
-            hint or "…",
-            mark_safe(" autofocus") if autofocus and index == 0 else "",
-        )
-        placeholder = _BLANK.format(index)
-        if placeholder in html:
-            html = html.replace(placeholder, field_html, 1)
-        else:  # swallowed by the Markdown (inside a link target, say): ask below the text
-            missing.append(field_html)
-    if missing:
-        html += '<p class="blanks">' + " ".join(missing) + "</p>"
-    return mark_safe(html)
+    # cloze_html parses the blanks as Markdown tokens and sanitises last: its output is final.
+    return mark_safe(cloze_to_html(text, key=key, mode=ClozeMode.ASK, autofocus=autofocus))
 
 
 def cloze_revealed(text: str, *, key: str) -> SafeString:
     """The cloze text with every answer shown, the card's own deletions highlighted."""
-    slotted, deletions = _cloze_slots(text, key)
-    html = markdown_to_html(slotted)
-    for index, deletion in enumerate(deletions):
-        answer = format_html("<mark>{}</mark>", _inline(deletion.answer))
-        html = html.replace(_BLANK.format(index), answer, 1)
-    return mark_safe(html)
+    return mark_safe(cloze_to_html(text, key=key, mode=ClozeMode.REVEAL))
 
 
 # --- the form, read back ----------------------------------------------------------------------
@@ -255,8 +220,7 @@ def answered_view(
         right = spec.get("correct")
         right_ids = {right} if isinstance(right, str) else set(right or [])
         view.choices = [
-            Choice(c.id, c.html, chosen=c.id in chosen, correct=c.id in right_ids)
-            for c in view.choices
+            replace(c, chosen=c.id in chosen, correct=c.id in right_ids) for c in view.choices
         ]
     elif kind == QuestionKind.TRUE_FALSE:
         view.chose_true = bool(answer)
@@ -274,7 +238,7 @@ def answered_view(
         order = [str(i) for i in spec.get("correct_order", [])]
         given = [str(i) for i in (answer or [])]
         view.choices = [
-            Choice(i, by_id[i].html, chosen=True, correct=pos < len(order) and order[pos] == i)
+            replace(by_id[i], chosen=True, correct=pos < len(order) and order[pos] == i)
             for pos, i in enumerate(given)
             if i in by_id
         ]

@@ -30,6 +30,11 @@ def _fields(model: type[Model]) -> tuple[Any, ...]:
 
 
 @cache
+def _pk_index(model: type[Model]) -> int:
+    return [f.attname for f in _fields(model)].index(model._meta.pk.attname)
+
+
+@cache
 def _converters(model: type[Model], vendor: str) -> tuple[tuple[Any, list[Converter]], ...]:
     # The same converters SQLCompiler.get_converters() collects for a model's columns.
     result = []
@@ -51,7 +56,10 @@ def build(model: type[M], values: Sequence[Any]) -> M:
 
 
 def fetch_one(sql: str, params: Sequence[Any], models: Sequence[type[Model]]) -> list[Any] | None:
-    """Run `sql` (selecting `columns()` of each model in turn); the instances of the first row."""
+    """Run `sql` (selecting `columns()` of each model in turn); the instances of the first row.
+
+    A model whose primary key is NULL in the row (the missing side of a LEFT JOIN) is None.
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -59,7 +67,9 @@ def fetch_one(sql: str, params: Sequence[Any], models: Sequence[type[Model]]) ->
         return None
     instances, start = [], 0
     for model in models:
-        width = len(_fields(model))
-        instances.append(build(model, row[start : start + width]))
-        start += width
+        fields = _fields(model)
+        values = row[start : start + len(fields)]
+        missing = values[_pk_index(model)] is None
+        instances.append(None if missing else build(model, values))
+        start += len(fields)
     return instances

@@ -2,9 +2,10 @@
 
 Pure functions over plain values. A card's schedule is a `Schedule` (what CardState stores);
 `review()` returns the next one for a rating, `preview()` the next due time of all four ratings, and
-`day_bounds()` the learner's "today". Fuzz comes from a `random.Random` seeded by the card and its
-review count, never from the global random state, so a preview and the review that follows it
-agree, and a replay gives the same result.
+`day_bounds()` the learner's "today". Fuzz comes from a `random.Random` seeded by the learner, the
+card and its review count, never from the global random state, so a preview and the review that
+follows it agree, a replay gives the same result, and two learners' copies of a card are not
+fuzzed alike. The passing ratings keep Anki's order (see `_in_order`).
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ class _SeededScheduler(fsrs.Scheduler):
         return timedelta(days=min(fuzzed, self.maximum_interval))
 
 
-def fuzz_seed(card_id: int, reps: int) -> int:
-    """A stable seed for one review of one card (its id and how many reviews it has had)."""
-    digest = hashlib.blake2b(f"{card_id}:{reps}".encode(), digest_size=8).digest()
+def fuzz_seed(card_id: int, reps: int, learner_id: int) -> int:
+    """A stable seed for one review of one learner's card (and how many reviews it has had)."""
+    digest = hashlib.blake2b(f"{learner_id}:{card_id}:{reps}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
@@ -134,13 +135,39 @@ def _to_fsrs(schedule: Schedule, now: datetime) -> fsrs.Card:
 
 
 def review(
-    schedule: Schedule, rating: int, *, now: datetime, config: Config, card_id: int
+    schedule: Schedule,
+    rating: int,
+    *,
+    now: datetime,
+    config: Config,
+    card_id: int,
+    learner_id: int,
 ) -> Schedule:
     """The schedule after answering `rating` at `now`."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
     now = _require_utc(now)
-    scheduler = _scheduler(config, fuzz_seed(card_id, schedule.reps))
+    if rating == AGAIN:
+        return _answer(schedule, AGAIN, now, config, card_id, learner_id)
+    return _passing(schedule, now, config, card_id, learner_id)[rating]
+
+
+def preview(
+    schedule: Schedule, *, now: datetime, config: Config, card_id: int, learner_id: int
+) -> dict[int, datetime]:
+    """The next due time for each of Again, Hard, Good and Easy, exactly as review() would set."""
+    now = _require_utc(now)
+    outcomes = {
+        AGAIN: _answer(schedule, AGAIN, now, config, card_id, learner_id),
+        **_passing(schedule, now, config, card_id, learner_id),
+    }
+    return {rating: outcomes[rating].due for rating in RATINGS}
+
+
+def _answer(
+    schedule: Schedule, rating: int, now: datetime, config: Config, card_id: int, learner_id: int
+) -> Schedule:
+    scheduler = _scheduler(config, fuzz_seed(card_id, schedule.reps, learner_id))
     card, _log = scheduler.review_card(_to_fsrs(schedule, now), fsrs.Rating(rating), now)
     lapsed = schedule.status == REVIEW and rating == AGAIN
     return Schedule(
@@ -155,19 +182,44 @@ def review(
     )
 
 
+def _passing(
+    schedule: Schedule, now: datetime, config: Config, card_id: int, learner_id: int
+) -> dict[int, Schedule]:
+    outcomes = {
+        rating: _answer(schedule, rating, now, config, card_id, learner_id)
+        for rating in (HARD, GOOD, EASY)
+    }
+    return _in_order(outcomes, now, config.maximum_interval)
+
+
+_DAY = timedelta(days=1)
+
+
+def _in_order(outcomes: dict[int, Schedule], now: datetime, maximum: int) -> dict[int, Schedule]:
+    """Anki's rule on FSRS intervals: of Hard, Good and Easy, those that schedule the card a day
+    or more ahead are strictly increasing — Hard at most Good − 1 day (but at least a day, Good
+    then at least Hard + 1 day), Easy at least Good + 1 day. Only the due time moves; the memory
+    state (stability, difficulty) is FSRS's. The maximum interval caps them all, equal or not.
+    """
+    interval = {rating: (outcome.due or now) - now for rating, outcome in outcomes.items()}
+    long = [rating for rating in (HARD, GOOD, EASY) if interval[rating] >= _DAY]
+    if HARD in long and GOOD in long:
+        interval[HARD] = max(_DAY, min(interval[HARD], interval[GOOD] - _DAY))
+        interval[GOOD] = max(interval[GOOD], interval[HARD] + _DAY)
+    if EASY in long and len(long) > 1:
+        shorter = max(interval[rating] for rating in long if rating != EASY)
+        interval[EASY] = max(interval[EASY], shorter + _DAY)
+    return {
+        rating: replace(outcome, due=_clamp_due(now + interval[rating], now, maximum))
+        if rating in long
+        else outcome
+        for rating, outcome in outcomes.items()
+    }
+
+
 def _clamp_due(due: datetime, now: datetime, maximum_interval: int) -> datetime:
     limit = now + timedelta(days=maximum_interval)
     return min(due, limit)
-
-
-def preview(
-    schedule: Schedule, *, now: datetime, config: Config, card_id: int
-) -> dict[int, datetime]:
-    """The next due time for each of Again, Hard, Good and Easy, exactly as review() would set."""
-    return {
-        rating: review(schedule, rating, now=now, config=config, card_id=card_id).due
-        for rating in RATINGS
-    }
 
 
 def retrievability(schedule: Schedule, *, now: datetime, config: Config) -> float:
@@ -175,7 +227,7 @@ def retrievability(schedule: Schedule, *, now: datetime, config: Config) -> floa
     if schedule.status == NEW or schedule.stability is None or schedule.last_review is None:
         return 0.0
     now = _require_utc(now)
-    scheduler = _scheduler(config, 0)
+    scheduler = _scheduler(config, 0)  # no fuzz is drawn here
     return float(scheduler.get_card_retrievability(_to_fsrs(schedule, now), now))
 
 

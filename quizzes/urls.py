@@ -17,6 +17,7 @@ urlpatterns = [
     path("banks/<slug:slug>/leave/", views.bank_unenroll, name="bank-unenroll"),
     path("study/<slug:slug>/", views.study, name="study"),
     path("study/<slug:slug>/answer/", views.study_answer, name="study-answer"),
+    path("study/<slug:slug>/override/", views.study_override, name="study-override"),
     path("study/<slug:slug>/review/", views.study_review, name="study-review"),
     path("study/<slug:slug>/undo/", views.study_undo, name="study-undo"),
     path("study/<slug:slug>/cards/<int:card_id>/", views.card_info, name="card-info"),

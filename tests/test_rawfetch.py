@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from quizzes import selectors
-from quizzes.models import Card, CardState, CardStatus, Question
+from quizzes.models import Attempt, Card, CardState, CardStatus, Question
 from tests.factories import QuestionFactory, UserFactory, card_of
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,27 @@ def state(now):
     )
 
 
+@pytest.fixture
+def attempt(state, now):
+    return Attempt.objects.create(
+        learner_id=state.learner_id,
+        card_id=state.card_id,
+        bank_id=state.bank_id,
+        question_id=state.card.question_id,
+        reps=4,
+        correct=False,
+        score=0.5,
+        answer={"c2": "dépmod"},
+        feedback="Not quite.",
+        elapsed_ms=1234,
+        attempted_at=now,
+        opened_at=now,
+    )
+
+
 def test_state_with_card_matches_the_orm(state):
-    raw = selectors.state_with_card(state_id=state.pk)
+    raw, no_attempt = selectors.state_with_card(state_id=state.pk)
+    assert no_attempt is None  # the missing side of the LEFT JOIN
     orm = CardState.objects.select_related("card__question").get(pk=state.pk)
     same_fields(raw, orm)
     same_fields(raw.card, orm.card)
@@ -66,10 +85,43 @@ def test_card_with_question_matches_the_orm(state):
 
 def test_state_locked_finds_the_learners_row_and_saves_like_an_orm_instance(state):
     with transaction.atomic():
-        locked = selectors.state_locked(learner_id=state.learner_id, card_id=state.card_id)
+        locked, _attempt = selectors.state_locked(
+            learner_id=state.learner_id, card_id=state.card_id
+        )
         same_fields(locked, CardState.objects.get(pk=state.pk))
         locked.reps = 9
         locked.save()
     assert CardState.objects.get(pk=state.pk).reps == 9
     assert CardState.objects.count() == 1  # an update, not a second row
     assert selectors.state_locked(learner_id=state.learner_id + 99, card_id=state.card_id) is None
+
+
+def test_the_open_attempt_comes_with_the_state_the_card_and_the_lock(state, attempt, now):
+    orm = Attempt.objects.get(pk=attempt.pk)
+    _state, joined = selectors.state_with_card(state_id=state.pk)
+    same_fields(joined, orm)
+    assert joined.answer == {"c2": "dépmod"} and joined.attempted_at.tzinfo is not None
+    card, found_state, found = selectors.card_for_learner(
+        card_id=state.card_id, learner_id=state.learner_id
+    )
+    same_fields(found, orm)
+    same_fields(found_state, CardState.objects.get(pk=state.pk))
+    assert card.pk == state.card_id and found_state.card is card
+    with transaction.atomic():
+        _locked, locked_attempt = selectors.state_locked(
+            learner_id=state.learner_id, card_id=state.card_id
+        )
+    same_fields(locked_attempt, orm)
+    same_fields(selectors.open_attempt(learner_id=state.learner_id, card_id=state.card_id), orm)
+    Attempt.objects.filter(pk=attempt.pk).update(closed_at=now)  # a closed one is not joined
+    assert selectors.state_with_card(state_id=state.pk)[1] is None
+    assert selectors.open_attempt(learner_id=state.learner_id, card_id=state.card_id) is None
+
+
+def test_a_card_the_learner_never_touched_has_no_state_nor_attempt(state):
+    other = UserFactory()
+    card, found_state, found = selectors.card_for_learner(
+        card_id=state.card_id, learner_id=other.pk
+    )
+    assert card.pk == state.card_id and found_state is None and found is None
+    assert selectors.card_for_learner(card_id=10**12, learner_id=other.pk) is None

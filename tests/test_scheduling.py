@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizzes import scheduling
 from quizzes.models import CardState, CardStatus
@@ -44,7 +46,9 @@ EXPECTED = [
 def test_first_good_follows_the_fsrs_formulas() -> None:
     """S0(Good) = w2; D0(G) = w4 − e^(w5·(G−1)) + 1; the first learning step is 10 minutes."""
     w = scheduling.DEFAULT_PARAMETERS
-    after = scheduling.review(scheduling.Schedule(), 3, now=START, config=NO_FUZZ, card_id=1)
+    after = scheduling.review(
+        scheduling.Schedule(), 3, now=START, config=NO_FUZZ, card_id=1, learner_id=1
+    )
     assert after.stability == pytest.approx(w[2])
     assert after.difficulty == pytest.approx(w[4] - math.exp(w[5] * 2) + 1)
     assert after.due == START + timedelta(minutes=10)
@@ -60,7 +64,12 @@ def test_fixed_rating_sequence_gives_fixed_values_through_the_database() -> None
     now = START
     for rating, status, step, stability, difficulty, due in EXPECTED:
         schedule = scheduling.review(
-            schedule_of(state), rating, now=now, config=NO_FUZZ, card_id=card.pk
+            schedule_of(state),
+            rating,
+            now=now,
+            config=NO_FUZZ,
+            card_id=card.pk,
+            learner_id=learner.pk,
         )
         CardState.objects.filter(pk=state.pk).update(
             status=schedule.status,
@@ -86,12 +95,16 @@ def test_fixed_rating_sequence_gives_fixed_values_through_the_database() -> None
 def test_each_preview_equals_the_review_it_previews(history: list[int]) -> None:
     schedule, now = scheduling.Schedule(), START
     for rating in history:
-        schedule = scheduling.review(schedule, rating, now=now, config=NO_FUZZ, card_id=7)
+        schedule = scheduling.review(
+            schedule, rating, now=now, config=NO_FUZZ, card_id=7, learner_id=1
+        )
         now = schedule.due
-    previews = scheduling.preview(schedule, now=now, config=NO_FUZZ, card_id=7)
+    previews = scheduling.preview(schedule, now=now, config=NO_FUZZ, card_id=7, learner_id=1)
     for rating in scheduling.RATINGS:
         assert (
-            scheduling.review(schedule, rating, now=now, config=NO_FUZZ, card_id=7).due
+            scheduling.review(
+                schedule, rating, now=now, config=NO_FUZZ, card_id=7, learner_id=1
+            ).due
             == previews[rating]
         )
     assert previews[1] <= previews[2] <= previews[3] <= previews[4]
@@ -101,29 +114,41 @@ def test_fuzz_is_seeded_by_card_and_review_and_leaves_global_random_alone() -> N
     fuzzy = scheduling.Config(enable_fuzzing=True)
     schedule, now = scheduling.Schedule(), START
     for rating in (3, 3, 3):
-        schedule = scheduling.review(schedule, rating, now=now, config=fuzzy, card_id=42)
+        schedule = scheduling.review(
+            schedule, rating, now=now, config=fuzzy, card_id=42, learner_id=1
+        )
         now = schedule.due
     random.seed(1234)
     expected_next = random.random()
     random.seed(1234)
-    a = scheduling.preview(schedule, now=now, config=fuzzy, card_id=42)
-    b = scheduling.review(schedule, 3, now=now, config=fuzzy, card_id=42)
+    a = scheduling.preview(schedule, now=now, config=fuzzy, card_id=42, learner_id=1)
+    b = scheduling.review(schedule, 3, now=now, config=fuzzy, card_id=42, learner_id=1)
     assert random.random() == expected_next  # global state untouched
     assert a[3] == b.due  # preview and review agree with fuzz on
-    dues = {scheduling.review(schedule, 3, now=now, config=fuzzy, card_id=c).due for c in range(40)}
+    dues = {
+        scheduling.review(schedule, 3, now=now, config=fuzzy, card_id=c, learner_id=1).due
+        for c in range(40)
+    }
     assert len(dues) > 1  # fuzz varies between cards
 
 
 def test_naive_datetimes_are_rejected() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         scheduling.review(
-            scheduling.Schedule(), 3, now=datetime(2026, 1, 1), config=NO_FUZZ, card_id=1
+            scheduling.Schedule(),
+            3,
+            now=datetime(2026, 1, 1),
+            config=NO_FUZZ,
+            card_id=1,
+            learner_id=1,
         )
 
 
 def test_non_utc_aware_times_are_converted_to_utc() -> None:
     local = START.astimezone(ZoneInfo("Asia/Kathmandu"))
-    after = scheduling.review(scheduling.Schedule(), 3, now=local, config=NO_FUZZ, card_id=1)
+    after = scheduling.review(
+        scheduling.Schedule(), 3, now=local, config=NO_FUZZ, card_id=1, learner_id=1
+    )
     assert after.due.tzinfo == UTC
     assert after.due == START + timedelta(minutes=10)
 
@@ -132,7 +157,7 @@ def test_intervals_never_exceed_the_maximum() -> None:
     config = scheduling.Config(enable_fuzzing=False, maximum_interval=30)
     schedule, now = scheduling.Schedule(), START
     for _ in range(12):
-        schedule = scheduling.review(schedule, 4, now=now, config=config, card_id=3)
+        schedule = scheduling.review(schedule, 4, now=now, config=config, card_id=3, learner_id=1)
         assert schedule.due - now <= timedelta(days=30)
         now = schedule.due
 
@@ -147,7 +172,7 @@ def test_huge_maximum_interval_does_not_overflow() -> None:
         last_review=START - timedelta(days=36000),
         reps=30,
     )
-    after = scheduling.review(schedule, 4, now=START, config=config, card_id=3)
+    after = scheduling.review(schedule, 4, now=START, config=config, card_id=3, learner_id=1)
     assert after.due <= START + timedelta(days=36500)
 
 
@@ -229,5 +254,98 @@ def test_retrievability_falls_with_time() -> None:
 
 
 def test_schedule_json_round_trip() -> None:
-    s = scheduling.review(scheduling.Schedule(), 3, now=START, config=NO_FUZZ, card_id=1)
+    s = scheduling.review(
+        scheduling.Schedule(), 3, now=START, config=NO_FUZZ, card_id=1, learner_id=1
+    )
     assert scheduling.Schedule.from_json(s.to_json()) == s
+
+
+def test_the_fuzz_seed_includes_the_learner() -> None:
+    fuzzy = scheduling.Config(enable_fuzzing=True)
+    schedule = scheduling.Schedule(
+        status=CardStatus.REVIEW,
+        stability=40.0,
+        difficulty=5.0,
+        due=START,
+        last_review=START - timedelta(days=40),
+        reps=6,
+    )
+    dues = {
+        scheduling.review(schedule, 3, now=START, config=fuzzy, card_id=9, learner_id=learner).due
+        for learner in range(1, 30)
+    }
+    assert len(dues) > 1  # the same card, the same history: not fuzzed alike for everyone
+    again = scheduling.review(schedule, 3, now=START, config=fuzzy, card_id=9, learner_id=1)
+    assert (
+        again.due
+        == scheduling.review(schedule, 3, now=START, config=fuzzy, card_id=9, learner_id=1).due
+    )
+
+
+# Histories that reach every state: new, learning, graduating, review, lapsed and relearning.
+_histories = st.lists(st.sampled_from([1, 2, 3, 3, 3, 4]), min_size=0, max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    history=_histories,
+    delays=st.lists(st.integers(0, 400), min_size=10, max_size=10),
+    fuzz=st.booleans(),
+    card_id=st.integers(1, 10_000),
+    learner_id=st.integers(1, 10_000),
+    retention=st.sampled_from([0.7, 0.8, 0.9, 0.95, 0.99]),
+)
+def test_passing_intervals_of_a_day_or_more_are_strictly_increasing(
+    history, delays, fuzz, card_id, learner_id, retention
+) -> None:
+    config = scheduling.Config(enable_fuzzing=fuzz, desired_retention=retention)
+    schedule, now = scheduling.Schedule(), START
+    for rating, hours in zip(history, delays, strict=False):
+        schedule = scheduling.review(
+            schedule, rating, now=now, config=config, card_id=card_id, learner_id=learner_id
+        )
+        now = max(now, schedule.due) + timedelta(hours=hours)
+    previews = scheduling.preview(
+        schedule, now=now, config=config, card_id=card_id, learner_id=learner_id
+    )
+    long = [previews[r] for r in (2, 3, 4) if previews[r] - now >= timedelta(days=1)]
+    cap = now + timedelta(days=config.maximum_interval)  # the maximum caps them all
+    for shorter, longer in zip(long, long[1:], strict=False):
+        assert longer - shorter >= timedelta(days=1) or longer == cap, (schedule, previews)
+    for rating in scheduling.RATINGS:
+        after = scheduling.review(
+            schedule, rating, now=now, config=config, card_id=card_id, learner_id=learner_id
+        )
+        assert after.due == previews[rating]
+
+
+# A card with a tiny stability: FSRS alone gives Hard, Good and Easy all the same one day here
+# (on review; Good and Easy on relearning and on the last learning step).
+@pytest.mark.parametrize(
+    ("status", "step", "expected_days"),
+    [
+        (CardStatus.REVIEW, None, {2: 1, 3: 2, 4: 3}),  # Good pushed past Hard, Easy past Good
+        (CardStatus.RELEARNING, 0, {3: 1, 4: 2}),  # Hard stays a relearning step (minutes)
+        (CardStatus.LEARNING, 1, {3: 1, 4: 2}),  # graduating: Hard stays a learning step
+    ],
+)
+def test_hard_good_and_easy_keep_anki_order_on_review_relearning_and_graduation(
+    status, step, expected_days
+) -> None:
+    schedule = scheduling.Schedule(
+        status=status,
+        step=step,
+        stability=0.1,
+        difficulty=1.0,
+        due=START,
+        last_review=START - timedelta(minutes=10),
+        reps=3,
+    )
+    previews = scheduling.preview(schedule, now=START, config=NO_FUZZ, card_id=5, learner_id=2)
+    days = {r: (previews[r] - START) / timedelta(days=1) for r in (2, 3, 4)}
+    assert {r: d for r, d in days.items() if d >= 1} == expected_days
+    for rating, due in previews.items():
+        after = scheduling.review(
+            schedule, rating, now=START, config=NO_FUZZ, card_id=5, learner_id=2
+        )
+        assert after.due == due

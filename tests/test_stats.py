@@ -199,3 +199,30 @@ def test_cohort_progress_aggregates_each_learner_in_one_query(card, now, django_
         }
     assert (rows["a"].reviews, rows["a"].reviews_recent, rows["a"].review_passed) == (2, 1, 1)
     assert rows["b"].reviews == 0 and rows["b"].last_review_at is None
+
+
+def test_a_parent_topic_rolls_up_its_subtopics_cards(learner, now):
+    profile_of(learner)
+    bank = EnrollmentFactory(learner=learner).bank
+    parent = TopicFactory(bank=bank, slug="mod_params", title="Parameters")
+    child = TopicFactory(bank=bank, slug="mod_params/sysfs", title="In sysfs", parent=parent)
+    lookalike = TopicFactory(bank=bank, slug="modXparams/other", title="Not below it")
+    learned = QuestionFactory(bank=bank, kind="true_false", topics=[parent])
+    both = QuestionFactory(bank=bank, kind="true_false", topics=[parent, child])
+    QuestionFactory(bank=bank, kind="true_false", topics=[child])  # not learned yet
+    QuestionFactory(bank=bank, kind="true_false", topics=[lookalike])
+    for question in (learned, both):
+        services.review_submit(
+            learner=learner, card=card_of(question), answer=True, rating=Rating.EASY, now=now
+        )
+    config = scheduler_config(LearnerProfile.objects.get(user=learner))
+    rows = {
+        r.topic: (r.cards, r.mastered)
+        for r in stats.topic_mastery(
+            learner=learner, now=now + timedelta(days=1), config=config, bank_ids=[bank.pk]
+        )
+    }
+    # The child: 1 of 2; the parent counts its own card, the shared one once, and the child's.
+    assert rows["mod_params/sysfs"] == (2, 1)
+    assert rows["mod_params"] == (3, 2)
+    assert rows["modXparams/other"] == (1, 0)

@@ -70,6 +70,7 @@ def test_bank_page_shows_todays_counts_to_an_enrolled_learner(client, now):
         "card",
         "cardstate",
         "reviewlog",
+        "attempt",
         "learnerprofile",
         "enrollment",
         "topic",

@@ -13,8 +13,11 @@ import random
 from typing import Any
 
 from quizzes import grading
+from quizzes.cloze_html import Mode as ClozeMode
+from quizzes.cloze_html import cloze_to_html
 from quizzes.models import Card, Question, QuestionKind
 from quizzes.rendering import markdown_inline, markdown_to_html
+from quizzes.selectors import QuestionAttempts
 
 # What the answer payload of each kind looks like (docs/formats.md).
 ANSWER_FORMATS = {
@@ -78,7 +81,9 @@ def content(question: Question, *, rng: random.Random, deletion: str | None) -> 
                 blanks.setdefault(d.key, d.hint)
         return {
             "cloze": {
-                **markdown(shown),
+                "markdown": shown,
+                # The same pipeline as the study page: blanks are Markdown tokens, nh3 runs last.
+                "html": cloze_to_html(text, key=deletion, mode=ClozeMode.MASK),
                 "blanks": [{"key": key, "hint": hint} for key, hint in blanks.items()],
             }
         }
@@ -115,9 +120,11 @@ def solution_payload(question: Question, *, deletion: str | None = None) -> dict
     if question.kind == QuestionKind.FLASHCARD:
         solution["back"] = markdown(spec.get("back", ""))
     if question.kind == QuestionKind.CLOZE:
-        solution["text"] = markdown(
-            grading.render_cloze(spec.get("text", ""), hide=None, reveal=True)
-        )
+        text = spec.get("text", "")
+        solution["text"] = {
+            "markdown": grading.render_cloze(text, hide=None, reveal=True),
+            "html": cloze_to_html(text, key=deletion, mode=ClozeMode.REVEAL),
+        }
     return solution
 
 
@@ -129,9 +136,10 @@ def question_payload(
     answered: bool,
     topics: list[str],
     cards: list[int],
+    statistics: QuestionAttempts | None = None,
 ) -> dict[str, Any]:
     """A question for reading (not studying): the answer only for instructors, or for a learner
-    who has already answered one of its cards."""
+    who has already answered one of its cards; instructors also get its `statistics`."""
     rng = seeded_random(viewer_id, "question", question.pk)
     payload: dict[str, Any] = {
         "id": question.pk,
@@ -154,4 +162,5 @@ def question_payload(
         payload["spec"] = question.spec
         payload["retired_at"] = question.retired_at
         payload["updated_at"] = question.updated_at
+        payload["statistics"] = (statistics or QuestionAttempts()).to_json()
     return payload

@@ -42,14 +42,11 @@ def _status(value: int) -> str:
 def _profile(user: Any) -> dict[str, Any]:
     profile = LearnerProfile.objects.filter(user=user).first()
     settings = {}
-    if profile is not None:
+    if profile is not None:  # every setting, including ones added later
         settings = {
-            "timezone": profile.timezone,
-            "day_start_hour": profile.day_start_hour,
-            "new_per_day": profile.new_per_day,
-            "reviews_per_day": profile.reviews_per_day,
-            "desired_retention": profile.desired_retention,
-            "fsrs_parameters": profile.fsrs_parameters,
+            f.name: getattr(profile, f.attname)
+            for f in LearnerProfile._meta.concrete_fields
+            if f.name not in ("id", "user")
         }
     return {
         "username": user.get_username(),
@@ -162,6 +159,7 @@ def learner_data_export(*, user: AbstractBaseUser, now: datetime) -> dict[str, A
                 "feedback": a.feedback,
                 "elapsed_ms": a.elapsed_ms,
                 "attempted_at": a.attempted_at,
+                "opened_at": a.opened_at,
                 "overridden": a.overridden,
                 "review": a.review_id,
                 "closed_at": a.closed_at,

@@ -24,6 +24,11 @@ class LearnerProfile(models.Model):
         default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.99)]
     )
     fsrs_parameters = models.JSONField(default=list, blank=True)
+    # Anki's "bury siblings": the other cards of a question (cloze deletions) wait for the next
+    # day once one of them has been reviewed. New siblings by default; review siblings only when
+    # asked (they are never shown one right after another either way).
+    bury_new_siblings = models.BooleanField(default=True)
+    bury_review_siblings = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

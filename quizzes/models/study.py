@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,6 +109,10 @@ class ReviewLog(models.Model):
             ),
             models.Index(fields=["learner", "reviewed_at"], name="log_by_learner_time"),
             models.Index(fields=["card", "reviewed_at"], name="log_by_card_time"),
+            # "Was a sibling of this card reviewed today?" (burying siblings): one seek per card.
+            models.Index(
+                fields=["learner", "card", "reviewed_at"], name="log_by_learner_card_time"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,8 +129,11 @@ class Attempt(models.Model):
     `answer_check` (or `review_submit` without a check) writes it; until the card is reviewed,
     every later check or review of the card gets this verdict back, on any page or device. The
     review that consumes it is linked and `closed_at` set; undoing that review re-opens it; a reset
-    closes it without a review. So at most one attempt per (learner, card) is open. Rows are kept:
-    they are the first-attempt record that item analysis reads.
+    closes it without a review. So at most one attempt per (learner, card) is open. An open attempt
+    counts only for the state it was made in (`reps`) and the learner's day it was opened in
+    (`opened_at`): a new day's review of the card is a fresh attempt. Rows are kept: they are the
+    first-attempt record that item analysis reads. Flashcards get rows too (`correct` is None):
+    their first rating is the linked review's.
     """
 
     learner = models.ForeignKey(
@@ -142,6 +151,8 @@ class Attempt(models.Model):
     feedback = models.TextField(blank=True)
     elapsed_ms = models.PositiveIntegerField(default=0)
     attempted_at = models.DateTimeField()
+    # When it was opened: its first answer, or the undo that re-opened it (see is_current_for).
+    opened_at = models.DateTimeField(null=True, blank=True)
     # Set when the learner says "I was right" about a wrong verdict.
     overridden = models.BooleanField(default=False)
     review = models.OneToOneField(
@@ -171,3 +182,8 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    def is_current_for(self, *, reps: int, day_start: datetime) -> bool:
+        """Open, made in the card's current state, and opened during the learner's current day."""
+        opened = self.opened_at or self.attempted_at
+        return self.closed_at is None and self.reps == reps and opened >= day_start

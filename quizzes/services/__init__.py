@@ -1,5 +1,14 @@
 """Writes used by every front end (pages, REST API, CLI). Typed, keyword-only, atomic."""
 
+from quizzes.services.attempts import (
+    OVERRIDABLE_KINDS,
+    CheckResult,
+    allowed_ratings,
+    answer_check,
+    attempt_override,
+    check_result,
+    override_allowed,
+)
 from quizzes.services.banks import (
     bank_retire,
     banks_visible_to,
@@ -23,20 +32,16 @@ from quizzes.services.queue import (
     QueueResult,
     elapsed_ms_from_token,
     enrollment_get,
+    queue_of,
     serve_token_make,
+    study_card,
     study_queue_next,
 )
-from quizzes.services.reviews import (
-    CheckResult,
-    ReviewResult,
-    UndoResult,
-    allowed_ratings,
-    answer_check,
-    review_submit,
-    review_undo,
-)
+from quizzes.services.reviews import ReviewResult, review_submit
+from quizzes.services.undo import UndoResult, review_undo
 
 __all__ = [
+    "OVERRIDABLE_KINDS",
     "CheckResult",
     "ImportSummary",
     "QueueItem",
@@ -45,10 +50,12 @@ __all__ = [
     "UndoResult",
     "allowed_ratings",
     "answer_check",
+    "attempt_override",
     "bank_import",
     "bank_retire",
     "banks_visible_to",
     "card_bury",
+    "check_result",
     "card_keys",
     "card_reset",
     "card_suspend",
@@ -58,12 +65,15 @@ __all__ = [
     "enrollment_get",
     "import_confirm",
     "import_submit",
+    "override_allowed",
     "question_retire",
     "question_sync_cards",
+    "queue_of",
     "retrievability_now",
     "review_submit",
     "review_undo",
     "serve_token_make",
+    "study_card",
     "study_queue_next",
     "unenroll",
     "user_is_bank_instructor",

@@ -23,6 +23,8 @@ PROFILE_FIELDS = (
     "new_per_day",
     "reviews_per_day",
     "desired_retention",
+    "bury_new_siblings",
+    "bury_review_siblings",
 )
 
 

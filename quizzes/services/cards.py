@@ -18,14 +18,15 @@ from quizzes.selectors import (
     schedule_of,
     scheduler_config,
 )
-from quizzes.services.reviews import _card_for_learner, _restore, _state_for_update
+from quizzes.services.attempts import attempt_close
+from quizzes.services.states import enrollment_for_card, state_for_update, state_restore
 
 
 def card_suspend(*, learner: AbstractBaseUser, card: Card) -> CardState:
     """Take a card out of the queue until unsuspended."""
-    _card_for_learner(learner=learner, card=card)
+    enrollment_for_card(learner=learner, card=card)
     with transaction.atomic():
-        state = _state_for_update(learner=learner, card=card)
+        state = state_for_update(learner=learner, card=card)
         state.suspended = True
         state.save(update_fields=["suspended"])
     return state
@@ -33,9 +34,9 @@ def card_suspend(*, learner: AbstractBaseUser, card: Card) -> CardState:
 
 def card_unsuspend(*, learner: AbstractBaseUser, card: Card) -> CardState:
     """Return a suspended card (a leech too) to the queue."""
-    _card_for_learner(learner=learner, card=card)
+    enrollment_for_card(learner=learner, card=card)
     with transaction.atomic():
-        state = _state_for_update(learner=learner, card=card)
+        state = state_for_update(learner=learner, card=card)
         state.suspended = False
         state.save(update_fields=["suspended"])
     return state
@@ -43,25 +44,27 @@ def card_unsuspend(*, learner: AbstractBaseUser, card: Card) -> CardState:
 
 def card_bury(*, learner: AbstractBaseUser, card: Card, now: datetime) -> list[CardState]:
     """Hide a card, and its cloze siblings, until the learner's next day starts."""
-    _card_for_learner(learner=learner, card=card)
+    enrollment_for_card(learner=learner, card=card)
     _start, end = learner_day(profile=learner_profile_get(learner=learner), now=now)
     siblings = list(Card.objects.filter(question_id=card.question_id, retired_at__isnull=True))
     states = []
     with transaction.atomic():
         for sibling in siblings:
-            state = _state_for_update(learner=learner, card=sibling)
+            state = state_for_update(learner=learner, card=sibling)
             state.buried_until = end
             state.save(update_fields=["buried_until"])
             states.append(state)
     return states
 
 
-def card_reset(*, learner: AbstractBaseUser, card: Card) -> CardState:
-    """Forget a card: it is new again (its review history stays in the log)."""
-    _card_for_learner(learner=learner, card=card)
+def card_reset(*, learner: AbstractBaseUser, card: Card, now: datetime) -> CardState:
+    """Forget a card: it is new again (its review history stays in the log), and the next
+    answer to it is a fresh first attempt."""
+    enrollment_for_card(learner=learner, card=card)
     with transaction.atomic():
-        state = _state_for_update(learner=learner, card=card)
-        _restore(
+        attempt_close(learner=learner, card=card, now=now)
+        state = state_for_update(learner=learner, card=card)
+        state_restore(
             state,
             {
                 **scheduling.reset(schedule_of(state)).to_json(),

@@ -8,8 +8,9 @@ person wrote is removed: their answers (review log and attempts), the feedback t
 the text of their problem reports, their idempotency keys; their API tokens, bank roles and
 sign-in failure records are deleted, and so is what optional apps hold (the LTI tool's link to
 the LMS account: the signal account_deleting). Course memberships and enrolments stay. Ratings,
-verdicts, scores, times and scheduling states are kept: item and cohort statistics come out
-exactly as before, under the pseudonym.
+verdicts, scores, times, overrides and scheduling states are kept: item and cohort statistics
+come out exactly as before, under the pseudonym (the overridden answers instructors are shown
+leave out the person's, now NULL).
 """
 
 from __future__ import annotations

@@ -14,14 +14,19 @@ from django.core import signing
 
 from quizzes import conf, errors, scheduling
 from quizzes.models import (
+    Attempt,
     Bank,
     Card,
     CardState,
+    CardStatus,
     Enrollment,
+    LearnerProfile,
 )
 from quizzes.selectors import (
     QueueCounts,
-    card_with_question,
+    card_for_learner,
+    learner_day,
+    learner_profile_get,
     queue_context,
     schedule_of,
     scheduler_config,
@@ -42,6 +47,9 @@ class QueueItem:
     queue: str  # "learning", "review" or "new"
     previews: dict[int, datetime]
     serve_token: str
+    # The learner's first answer at the card in this state, when already given: the card is
+    # shown answered, with that verdict, not as a fresh question.
+    attempt: Attempt | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,7 @@ def study_queue_next(
     else:
         review_id = snap.review_id if ctx.counts.review else None
         if ctx.counts.new and snap.new_card_id and (review_id is None or _new_turn(ctx)):
-            card_id, state_id, queue = snap.new_card_id, snap.new_card_state_id, "new"
+            card_id, queue = snap.new_card_id, "new"
         elif review_id is not None:
             state_id, queue = review_id, "review"
         else:
@@ -125,25 +133,110 @@ def study_queue_next(
             next_due=snap.next_due,
             done_today=ctx.done.total,
         )
-    state: CardState | None = None
     if state_id is not None:
-        state = state_with_card(state_id=state_id)
-        assert state is not None  # read in this request's snapshot; states are never deleted
+        found = state_with_card(state_id=state_id)
+        assert found is not None  # read in this request's snapshot; states are never deleted
+        state, attempt = found
         card = state.card
     else:
-        found = card_with_question(card_id=card_id)
-        assert found is not None  # cards are never deleted (PROTECT)
-        card = found
-    config = scheduler_config(ctx.profile)
-    previews = scheduling.preview(schedule_of(state), now=now, config=config, card_id=card.pk)
-    item = QueueItem(
-        card=card,
-        state=state,
-        queue=queue,
-        previews=previews,
-        serve_token=serve_token_make(learner=learner, card=card, now=now),
+        assert card_id is not None
+        got = card_for_learner(card_id=card_id, learner_id=learner.pk)
+        assert got is not None  # cards are never deleted (PROTECT)
+        card, state, attempt = got
+    seen = learner_card(
+        card=card, state=state, attempt=attempt, profile=ctx.profile, day_start=ctx.start
     )
+    item = _item(learner=learner, seen=seen, queue=queue, now=now)
     return QueueResult(item=item, counts=ctx.counts, day_end=ctx.end, done_today=ctx.done.total)
+
+
+@dataclass(frozen=True)
+class LearnerCard:
+    """A card as it stands for one learner: their state of it, and their open attempt at it —
+    `attempt` when it is current (this state, this learner day), `stale` when it is not."""
+
+    card: Card
+    state: CardState | None
+    attempt: Attempt | None
+    stale: Attempt | None
+    profile: LearnerProfile
+
+    @property
+    def reps(self) -> int:
+        return self.state.reps if self.state else 0
+
+    def previews(self, *, learner: AbstractBaseUser, now: datetime) -> dict[int, datetime]:
+        """When each rating would schedule the card (exactly as the review will)."""
+        return scheduling.preview(
+            schedule_of(self.state),
+            now=now,
+            config=scheduler_config(self.profile),
+            card_id=self.card.pk,
+            learner_id=learner.pk,
+        )
+
+
+def learner_card(
+    *,
+    card: Card,
+    state: CardState | None,
+    attempt: Attempt | None,
+    profile: LearnerProfile,
+    day_start: datetime,
+) -> LearnerCard:
+    reps = state.reps if state else 0
+    if attempt is not None and not attempt.is_current_for(reps=reps, day_start=day_start):
+        # From another state or an earlier day: the next answer is a fresh first attempt.
+        return LearnerCard(card=card, state=state, attempt=None, stale=attempt, profile=profile)
+    return LearnerCard(card=card, state=state, attempt=attempt, stale=None, profile=profile)
+
+
+def learner_card_get(
+    *, learner: AbstractBaseUser, card_id: int, now: datetime
+) -> LearnerCard | None:
+    """A card as it stands for the learner now (one lookup, the profile aside); None if no card."""
+    found = card_for_learner(card_id=card_id, learner_id=learner.pk)
+    if found is None:
+        return None
+    card, state, attempt = found
+    profile = learner_profile_get(learner=learner)
+    day_start, _end = learner_day(profile=profile, now=now)
+    return learner_card(
+        card=card, state=state, attempt=attempt, profile=profile, day_start=day_start
+    )
+
+
+def _item(*, learner: AbstractBaseUser, seen: LearnerCard, queue: str, now: datetime) -> QueueItem:
+    return QueueItem(
+        card=seen.card,
+        state=seen.state,
+        queue=queue,
+        previews=seen.previews(learner=learner, now=now),
+        serve_token=serve_token_make(learner=learner, card=seen.card, now=now),
+        attempt=seen.attempt,
+    )
+
+
+def study_card(
+    *, learner: AbstractBaseUser, bank: Bank, card_id: int, now: datetime
+) -> QueueItem | None:
+    """One given card of the bank to study now (after an undo, or a check on another device),
+    as study_queue_next would serve it; None when it is not studiable (unknown, retired,
+    suspended, or in another bank)."""
+    seen = learner_card_get(learner=learner, card_id=card_id, now=now)
+    if seen is None:
+        return None
+    card, state = seen.card, seen.state
+    if card.bank_id != bank.pk or card.retired_at is not None or (state and state.suspended):
+        return None
+    return _item(learner=learner, seen=seen, queue=queue_of(state), now=now)
+
+
+def queue_of(state: CardState | None) -> str:
+    """The queue a card in this state is studied from: "new", "learning" or "review"."""
+    if state is None or state.status == CardStatus.NEW:
+        return "new"
+    return "review" if state.status == CardStatus.REVIEW else "learning"
 
 
 def _new_turn(ctx: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.models import CardStatus, Rating
-from quizzes.rendering import markdown_inline, markdown_to_html
+from quizzes.rendering import markdown_inline, markdown_plain, markdown_to_html
 from quizzes.scheduling import format_interval
 
 register = template.Library()
@@ -24,6 +25,22 @@ def markdown(text: str | None) -> SafeString:
 @register.filter
 def markdown_line(text: str | None) -> SafeString:
     return mark_safe(markdown_inline(text or ""))
+
+
+@register.filter
+def markdown_text(text: str | None) -> str:
+    """Markdown as plain text (autoescaped by the template like any string)."""
+    return markdown_plain(text or "")
+
+
+@register.filter
+def answer_text(answer: Any) -> str:
+    """An answer payload as plain text: a typed answer as typed, a cloze's blanks by key."""
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, dict):
+        return "; ".join(f"{key}: {value}" for key, value in answer.items())
+    return json.dumps(answer, ensure_ascii=False)
 
 
 @register.filter

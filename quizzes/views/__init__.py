@@ -9,6 +9,7 @@ from quizzes.views.study import (
     card_report,
     study,
     study_answer,
+    study_override,
     study_review,
     study_undo,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "signup",
     "study",
     "study_answer",
+    "study_override",
     "study_review",
     "study_undo",
 ]

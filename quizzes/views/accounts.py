@@ -38,7 +38,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """Time zone, the hour the day starts, daily limits, desired retention."""
+    """Time zone, the hour the day starts, daily limits, desired retention, burying siblings."""
     profile = selectors.learner_profile_get(learner=request.user)
     initial = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     form = ProfileForm(request.POST or None, initial=initial)

@@ -1,8 +1,10 @@
 """The study page: one card at a time, answer, see the verdict, rate; undo and card actions.
 
-Without JavaScript every step is a plain form: the question (GET), the answer (POST, graded by
-answer_check without recording, the verdict shown), the rating (POST to review_submit, then a
-redirect to the next card). study.js only adds keyboard shortcuts and the ordering widget.
+Without JavaScript every step is a plain form, each POST followed by a redirect to the study page
+(so a reload never sends anything twice): the question (GET), the answer (POST to answer_check,
+which records the first verdict; the study page then shows the card answered), "I was right"
+(POST), the rating (POST to review_submit, then the next card). study.js only adds keyboard
+shortcuts and the ordering widget.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from django.views.decorators.http import require_POST
 from quizzes import presentation, selectors, services
 from quizzes.forms import ReportForm
 from quizzes.grading import InvalidAnswer
-from quizzes.models import Bank, Card, CardState, CardStatus, Rating, ReviewLog, Topic
+from quizzes.models import Bank, Card, CardState, Rating, ReviewLog, Topic
 from quizzes.services.authoring import report_create
 from quizzes.views.common import enrolled_bank, render_local
 
 # A pause longer than this starts a new study session (for the end-of-session summary).
 SESSION_IDLE = timedelta(minutes=30)
 CARD_ACTIONS = ("suspend", "unsuspend", "bury", "reset")
+# The card the learner has just checked in this session: shown answered without "answered earlier".
+JUST_CHECKED = "study:just-checked"
 
 
 def _study_url(bank: Bank, card_id: int | None = None) -> str:
@@ -69,18 +73,17 @@ def _session_start(request: HttpRequest, bank: Bank, now: datetime) -> datetime:
     return start
 
 
-def _card_in_bank(bank: Bank, card_id: Any) -> Card:
+def _card_pk(value: Any) -> int:
     try:
-        pk = int(card_id)
+        return int(value)
     except (TypeError, ValueError):
-        pk = 0
-    return get_object_or_404(Card.objects.select_related("question"), pk=pk, bank=bank)
+        return 0
 
 
-def _queue_of(state: CardState | None) -> str:
-    if state is None or state.status == CardStatus.NEW:
-        return "new"
-    return "review" if state.status == CardStatus.REVIEW else "learning"
+def _card_in_bank(bank: Bank, card_id: Any) -> Card:
+    return get_object_or_404(
+        Card.objects.select_related("question"), pk=_card_pk(card_id), bank=bank
+    )
 
 
 def _summary(*, learner: Any, bank: Bank, since: datetime, now: datetime) -> dict[str, Any]:
@@ -95,13 +98,16 @@ def _summary(*, learner: Any, bank: Bank, since: datetime, now: datetime) -> dic
         cards=Count("id"),
         graded=Count("id", filter=Q(correct__isnull=False)),
         right=Count("id", filter=Q(correct=True)),
+        overridden=Count("id", filter=Q(overridden=True)),
         again=Count("id", filter=Q(rating=Rating.AGAIN)),
         ms=Sum("elapsed_ms"),
     )
-    graded = totals["graded"]
+    # Overridden answers ("I was right") are counted apart: neither right nor wrong.
+    judged = totals["graded"] - totals["overridden"]
     return {
         "cards": totals["cards"],
-        "accuracy": round(100 * totals["right"] / graded) if graded else None,
+        "accuracy": round(100 * totals["right"] / judged) if judged else None,
+        "overridden": totals["overridden"],
         "again": totals["again"],
         "minutes": round((totals["ms"] or 0) / 60000, 1),
     }
@@ -113,9 +119,42 @@ def _progress(*, done: int, counts: Any) -> dict[str, int]:
     return {"done": done, "left": left, "total": done + left}
 
 
+def _answered_context(
+    request: HttpRequest, *, check: services.CheckResult, reps: int, now: datetime
+) -> dict[str, Any]:
+    """The answered side of a card: the first answer against the right one, and the ratings."""
+    card = check.card
+    # Just checked on this page, or answered earlier (another tab, device, or before a break)?
+    just_checked = request.session.pop(JUST_CHECKED, None) == card.pk
+    return {
+        "answered": True,
+        "verdict": check.verdict,
+        "feedback": presentation.feedback_text(check.verdict),
+        "view": presentation.answered_view(
+            card=card,
+            learner_id=request.user.pk,
+            reps=reps,
+            answer=check.answer,
+            verdict=check.verdict,
+        ),
+        "explanation_html": presentation.explanation_html(card),
+        "buttons": presentation.rating_buttons(
+            allowed=check.allowed, previews=check.previews, now=now
+        ),
+        "answer_field": presentation.answer_to_field(check.answer),
+        "idempotency_key": uuid.uuid4().hex,
+        "overridden": check.overridden,
+        "override_allowed": check.override_allowed,
+        "answered_earlier": check.attempted_at if not just_checked else None,
+    }
+
+
 @login_required
 def study(request: HttpRequest, slug: str) -> HttpResponse:
-    """The next card of the queue (or a given one, after an undo), or the session summary."""
+    """The next card of the queue (or a given one: after a check, an undo), or the summary.
+
+    A card already answered (in this state, today) is shown answered, with its first verdict.
+    """
     bank = enrolled_bank(request, slug)
     learner = request.user
     now = timezone.now()
@@ -124,18 +163,13 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         learner=learner, bank=bank, now=now, topics=[focus.slug] if focus else None
     )
     item = result.item
-    card = item.card if item else None
-    state = item.state if item else None
-    queue = item.queue if item else ""
-    token = item.serve_token if item else ""
     if request.GET.get("card"):
-        # An undone card comes back at once, as in Anki, whatever the queue would pick.
-        wanted = _card_in_bank(bank, request.GET["card"])
-        if wanted.retired_at is None and (card is None or wanted.pk != card.pk):
-            wanted_state = CardState.objects.filter(learner=learner, card=wanted).first()
-            if wanted_state is None or not wanted_state.suspended:
-                card, state, queue = wanted, wanted_state, _queue_of(wanted_state)
-                token = services.serve_token_make(learner=learner, card=card, now=now)
+        # A checked or undone card comes back at once, as in Anki, whatever the queue would pick.
+        card_pk = _card_pk(request.GET["card"])
+        wanted = services.study_card(learner=learner, bank=bank, card_id=card_pk, now=now)
+        if wanted is None and not Card.objects.filter(pk=card_pk, bank=bank).exists():
+            raise Http404("No such card in this bank.")
+        item = wanted or item  # a suspended or retired card: the queue's next one instead
     session_start = _session_start(request, bank, now)
     progress = _progress(done=result.done_today, counts=result.counts)
     context: dict[str, Any] = {
@@ -144,75 +178,96 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         "progress": progress,
         "answered": False,
         "focus": focus,
+        "can_undo": result.done_today > 0,
     }
-    if card is None:
+    if item is None:
         context["summary"] = _summary(learner=learner, bank=bank, since=session_start, now=now)
         context["next_due"] = result.next_due
         return render_local(request, "quizzes/study_done.html", context)
-    context.update(
-        card=card,
-        queue=queue,
-        serve_token=token,
-        view=presentation.card_view(
-            card=card, learner_id=learner.pk, reps=state.reps if state else 0
-        ),
-    )
+    card = item.card
+    reps = item.state.reps if item.state else 0
+    context.update(card=card, queue=item.queue, serve_token=item.serve_token)
+    if item.attempt is not None:
+        check = services.check_result(
+            card=card, attempt=item.attempt, previews=item.previews, repeated=True
+        )
+        context.update(_answered_context(request, check=check, reps=reps, now=now))
+    else:
+        context["view"] = presentation.card_view(card=card, learner_id=learner.pk, reps=reps)
     return render_local(request, "quizzes/study.html", context)
 
 
 @login_required
 @require_POST
 def study_answer(request: HttpRequest, slug: str) -> HttpResponse:
-    """Grade an answer without recording it: the verdict, the right answer, the ratings."""
+    """Check an answer: its verdict is recorded (the first one sticks), then back to the study
+    page, which shows the card answered (POST, redirect, GET: a reload sends nothing again)."""
     bank = enrolled_bank(request, slug)
     learner = request.user
     now = timezone.now()
     card = _card_in_bank(bank, request.POST.get("card"))
+    try:
+        answer = presentation.answer_from_post(card=card, data=request.POST)
+        check = services.answer_check(
+            learner=learner,
+            card=card,
+            answer=answer,
+            now=now,
+            serve_token=request.POST.get("token") or None,
+        )
+    except (InvalidAnswer, ValidationError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        return _question_again(request, bank=bank, card=card, error=message, now=now)
+    if not check.repeated:
+        request.session[JUST_CHECKED] = card.pk
+    return redirect(_study_url(bank, card.pk))
+
+
+def _question_again(
+    request: HttpRequest, *, bank: Bank, card: Card, error: str, now: datetime
+) -> HttpResponse:
+    """The question once more, with what was missing (nothing was recorded)."""
+    learner = request.user
     state = CardState.objects.filter(learner=learner, card=card).first()
-    reps = state.reps if state else 0
     enrollment = services.enrollment_get(learner=learner, bank=bank)
     focus = _focus(request, bank)
     topic_ids = selectors.topic_ids_with_descendants(bank=bank, slugs=[focus.slug] if focus else [])
     ctx = selectors.queue_context(
         learner=learner, enrollment=enrollment, now=now, topic_ids=topic_ids
     )
-    counts = ctx.counts
-    context: dict[str, Any] = {
+    context = {
         "bank": bank,
         "focus": focus,
         "card": card,
-        "counts": counts,
-        "progress": _progress(done=ctx.done.total, counts=counts),
+        "counts": ctx.counts,
+        "progress": _progress(done=ctx.done.total, counts=ctx.counts),
+        "can_undo": ctx.done.total > 0,
         "serve_token": request.POST.get("token", ""),
-        "queue": request.POST.get("queue", ""),
+        "queue": services.queue_of(state),
+        "view": presentation.card_view(
+            card=card, learner_id=learner.pk, reps=state.reps if state else 0
+        ),
+        "answered": False,
+        "error": error,
     }
-    try:
-        answer = presentation.answer_from_post(card=card, data=request.POST)
-        check = services.answer_check(learner=learner, card=card, answer=answer, now=now)
-    except (InvalidAnswer, ValidationError) as exc:
-        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-        context.update(
-            view=presentation.card_view(card=card, learner_id=learner.pk, reps=reps),
-            answered=False,
-            error=message,
-        )
-        # 200, as Django's form views answer a form with errors: the page is the question again.
-        return render_local(request, "quizzes/study.html", context)
-    context.update(
-        answered=True,
-        verdict=check.verdict,
-        feedback=presentation.feedback_text(check.verdict),
-        view=presentation.answered_view(
-            card=card, learner_id=learner.pk, reps=reps, answer=answer, verdict=check.verdict
-        ),
-        explanation_html=presentation.explanation_html(card),
-        buttons=presentation.rating_buttons(
-            allowed=check.allowed, previews=check.previews, now=now
-        ),
-        answer_field=presentation.answer_to_field(answer),
-        idempotency_key=uuid.uuid4().hex,
-    )
+    # 200, as Django's form views answer a form with errors: the page is the question again.
     return render_local(request, "quizzes/study.html", context)
+
+
+@login_required
+@require_POST
+def study_override(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "I was right": the wrong verdict of a typed answer is overruled; rate it Hard, Good or
+    Easy next (the review is marked overridden, for the bank's instructors to look at)."""
+    bank = enrolled_bank(request, slug)
+    card = _card_in_bank(bank, request.POST.get("card"))
+    try:
+        services.attempt_override(learner=request.user, card=card, now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        request.session[JUST_CHECKED] = card.pk
+    return redirect(_study_url(bank, card.pk))
 
 
 @login_required
@@ -239,7 +294,7 @@ def study_review(request: HttpRequest, slug: str) -> HttpResponse:
     except (InvalidAnswer, ValidationError) as exc:
         text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
-        return redirect(_study_url(bank))
+        return redirect(_study_url(bank, card.pk))
     note = f"{Rating(result.rating).label} · next in {result.interval}."
     if result.leech:
         note += " This card keeps slipping: it is now suspended as a leech."
@@ -250,14 +305,17 @@ def study_review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def study_undo(request: HttpRequest, slug: str) -> HttpResponse:
-    """Undo the latest review of today in this bank and show that card again."""
+    """Undo the latest review of today in this bank and show that card again, answered: its
+    verdict stands, its rating may change."""
     bank = enrolled_bank(request, slug)
     try:
         undone = services.review_undo(learner=request.user, now=timezone.now(), bank=bank)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(_study_url(bank))
-    messages.info(request, "Review undone.", extra_tags="reviewed")
+    note = "Review undone. Its answer stands: rate it again."
+    messages.info(request, note, extra_tags="reviewed")
+    request.session[JUST_CHECKED] = undone.card.pk
     return redirect(_study_url(bank, undone.card.pk))
 
 
@@ -281,7 +339,7 @@ def card_action(request: HttpRequest, slug: str, card_id: int, action: str) -> H
         services.card_bury(learner=learner, card=card, now=now)
         note = "Card buried until tomorrow."
     else:  # "reset"
-        services.card_reset(learner=learner, card=card)
+        services.card_reset(learner=learner, card=card, now=now)
         note = "Card reset: it is new again."
     messages.info(request, note)
     if request.POST.get("next") == "info":

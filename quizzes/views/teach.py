@@ -81,7 +81,8 @@ def teach_bank(request: HttpRequest, slug: str) -> HttpResponse:
     elif status != "all":
         questions = questions.filter(retired_at__isnull=True)
     questions = questions.annotate(
-        open_reports=Count("reports", filter=Q(reports__status=QuestionReport.Status.OPEN))
+        open_reports=Count("reports", filter=Q(reports__status=QuestionReport.Status.OPEN)),
+        overrides=selectors.overrides_of_question(),
     ).prefetch_related("topics")
     page = Paginator(questions.order_by("external_id"), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -165,6 +166,9 @@ def _question_form_page(
         "preview": preview,
         "saving": saving,
     }
+    if question is not None:
+        found = selectors.question_attempts(question_ids=[question.pk])
+        context["statistics"] = found.get(question.pk, selectors.QuestionAttempts())
     return render_local(request, "quizzes/teach/question_form.html", context)
 
 
@@ -280,7 +284,11 @@ def cohort(request: HttpRequest, slug: str) -> HttpResponse:
                 "learner": e.learner,
                 "reviews": e.reviews,
                 "reviews_recent": e.reviews_recent,
-                "accuracy": round(100 * e.correct / e.graded) if e.graded else None,
+                # Overridden answers ("I was right") are counted apart, neither right nor wrong.
+                "accuracy": round(100 * e.correct / (e.graded - e.overridden))
+                if e.graded > e.overridden
+                else None,
+                "overridden": e.overridden,
                 "retention": round(100 * e.review_passed / e.review_reviews)
                 if e.review_reviews
                 else None,

@@ -151,9 +151,23 @@ def test_profile_changes_apply_to_banks_with_default_limits(world, client_as):
         "new_per_day": 5,
         "reviews_per_day": 200,
         "desired_retention": 0.85,
+        "bury_new_siblings": True,
+        "bury_review_siblings": False,
     }
     assert Enrollment.objects.get(learner=world.learner, bank=world.bank).new_per_day == 5
     assert LearnerProfile.objects.get(user=world.learner).timezone == "Europe/Berlin"
+
+
+def test_burying_siblings_is_a_setting_of_the_profile(world, client_as):
+    client = client_as("learner")
+    body = client.patch(
+        "/api/v1/me/profile",
+        {"bury_new_siblings": False, "bury_review_siblings": True},
+        format="json",
+    ).json()
+    assert (body["bury_new_siblings"], body["bury_review_siblings"]) == (False, True)
+    profile = LearnerProfile.objects.get(user=world.learner)
+    assert (profile.bury_new_siblings, profile.bury_review_siblings) == (False, True)
 
 
 @pytest.mark.parametrize(

@@ -144,14 +144,16 @@ def test_nothing_due_says_when_the_next_card_is(client, bank):
     assert body["counts"] == {"new": 0, "learning": 0, "review": 0}
 
 
-def test_answer_check_grades_without_recording(client, bank):
+def test_answer_check_grades_and_records_the_first_attempt_only(client, bank):
     question = QuestionFactory(bank=bank, kind="single_choice")
     card = card_of(question)
     wrong = client.post(f"/api/v1/cards/{card.pk}/answer", {"answer": "b"}, format="json").json()
-    assert wrong["correct"] is False and wrong["expected"] == "a"
+    assert wrong["correct"] is False and wrong["expected"] == "a" and wrong["answer"] == "b"
     assert [r["label"] for r in wrong["ratings"]] == ["again"]
     assert wrong["explanation"]["html"].startswith("<p>Because")
-    right = client.post(f"/api/v1/cards/{card.pk}/answer", {"answer": "a"}, format="json").json()
+    assert wrong["repeated"] is False and wrong["override_allowed"] is False
+    other = card_of(QuestionFactory(bank=bank, kind="single_choice"))
+    right = client.post(f"/api/v1/cards/{other.pk}/answer", {"answer": "a"}, format="json").json()
     assert [r["rating"] for r in right["ratings"]] == [2, 3, 4]
     assert not ReviewLog.objects.exists() and not CardState.objects.exists()
 

@@ -15,7 +15,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from quizzes import services
 from tests.browser.chromium import CHROMIUM, launch_chromium
+from tests.factories import KINDS, BankFactory, QuestionFactory, TopicFactory, UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are still plain synchronous code.
@@ -85,3 +87,16 @@ def pages(browser: Browser, live_server: Any) -> Iterator[Pages]:
     yield opened
     opened.close()
     assert opened.errors == [], "console errors on the pages visited"
+
+
+@pytest.fixture
+def bank_world(transactional_db: Any) -> dict[str, Any]:
+    """A bank with one question of each kind (ten cards) and a learner enrolled in it."""
+    teacher = UserFactory(username="teacher")
+    bank = BankFactory(slug="kmods", title="Kernel modules", owner=teacher)
+    topic = TopicFactory(bank=bank, slug="commands", title="Commands")
+    for kind in KINDS:
+        QuestionFactory(bank=bank, kind=kind, topics=[topic], external_id=f"q-{kind}")
+    learner = UserFactory(username="ada")
+    services.enroll(learner=learner, bank=bank)
+    return {"bank": bank, "learner": learner, "teacher": teacher}

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quizzes.exporters.learner import FORMAT, learner_data_export
+from quizzes.models import LearnerProfile
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +41,18 @@ def test_the_command_writes_json_to_a_file_or_stdout(tmp_path, capsys):
 def test_the_command_refuses_an_unknown_user():
     with pytest.raises(CommandError, match="No single user"):
         call_command("export_learner_data", "nobody")
+
+
+def test_the_profile_holds_every_setting_the_learner_chose(now):
+    user = UserFactory(username="ada")
+    LearnerProfile.objects.create(
+        user=user, timezone="Asia/Tokyo", bury_new_siblings=False, bury_review_siblings=True
+    )
+    profile = learner_data_export(user=user, now=now)["profile"]["settings"]
+    settings = {f.name for f in LearnerProfile._meta.concrete_fields} - {"id", "user"}
+    assert settings <= set(profile)
+    assert (profile["timezone"], profile["bury_new_siblings"], profile["bury_review_siblings"]) == (
+        "Asia/Tokyo",
+        False,
+        True,
+    )

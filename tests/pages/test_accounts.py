@@ -104,6 +104,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(world):
 def test_settings_page_saves_the_profile_and_new_limits_reach_enrolments(world, learner_client):
     page = learner_client.get(reverse("settings")).content.decode()
     assert "data-suggest-zone" in page  # still UTC: the browser's zone is offered
+    assert re.search(r'name="bury_new_siblings"[^>]*checked', page)  # on by default, as Anki
     response = learner_client.post(
         reverse("settings"),
         {
@@ -112,6 +113,7 @@ def test_settings_page_saves_the_profile_and_new_limits_reach_enrolments(world, 
             "new_per_day": "7",
             "reviews_per_day": "150",
             "desired_retention": "0.85",
+            "bury_review_siblings": "on",  # a box left unticked: bury_new_siblings turns off
         },
     )
     assert response["Location"] == reverse("settings")
@@ -122,6 +124,7 @@ def test_settings_page_saves_the_profile_and_new_limits_reach_enrolments(world, 
         7,
     )
     assert profile.desired_retention == pytest.approx(0.85)
+    assert (profile.bury_new_siblings, profile.bury_review_siblings) == (False, True)
     assert Enrollment.objects.get(learner=world.learner).new_per_day == 7
     assert "data-suggest-zone" not in learner_client.get(reverse("settings")).content.decode()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -338,3 +339,41 @@ def test_the_cohort_table_shows_each_learners_progress(world, instructor_client)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     assert cells[:3] == ["1", "1", "0%"]
     assert "bob" not in page  # enrolled elsewhere only
+
+
+def _override(world, kind: str, answer: str) -> Any:
+    """The learner answers a typed question wrong and says "I was right", then rates Good."""
+    card = card_of(world.questions[kind])
+    services.review_submit(
+        learner=world.learner,
+        card=card,
+        answer=answer,
+        rating=None,
+        now=timezone.now(),
+        override=True,
+    )
+    return card
+
+
+def test_the_question_page_shows_overrides_and_their_answers(world, instructor_client):
+    _override(world, "shell_command", "sudo modprobe -rv thing")
+    question = world.questions["shell_command"]
+    page = instructor_client.get(url("teach-question", pk=question.pk)).content.decode()
+    section = page[page.index('id="overrides"') :]
+    assert "<strong>1</strong> overridden with “I was right”" in section
+    assert "<code>sudo modprobe -rv thing</code>" in section
+    listing = instructor_client.get(url("teach-bank")).content.decode()
+    assert f'{url("teach-question", pk=question.pk)}#overrides">1</a>' in listing
+
+
+def test_the_cohort_counts_overridden_answers_apart_from_accuracy(world, instructor_client):
+    _override(world, "short_answer", "almost")
+    tf = world.questions["true_false"]
+    services.review_submit(
+        learner=world.learner, card=card_of(tf), answer=True, rating=None, now=timezone.now()
+    )
+    page = instructor_client.get(url("teach-cohort")).content.decode()
+    row = page[page.index('<th scope="row">ada</th>') :].split("</tr>")[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    # Two reviews: one right, one overridden; accuracy is over the one judged, not 50%.
+    assert cells[:4] == ["2", "2", "100%", "1"]

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from quizzes import services
-from quizzes.models import CardState, ReviewLog
+from quizzes.models import Attempt, CardState, ReviewLog
 from tests.factories import EnrollmentFactory, QuestionFactory, UserFactory, card_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -86,3 +86,45 @@ def test_two_different_reviews_of_one_card_at_once_are_both_recorded_in_turn(set
     assert state.reps == 2
     # Serialised by the row lock: the second review started from the first one's result.
     assert logs[1].state_before == logs[0].state_after
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_checks_of_one_card_at_once_keep_exactly_one_first_attempt(setup, now, attempt):
+    learner, card = setup
+
+    def check(answer: bool):
+        return lambda: services.answer_check(learner=learner, card=card, answer=answer, now=now)
+
+    a, b = race(check(False), check(True))
+    assert isinstance(a, services.CheckResult), a
+    assert isinstance(b, services.CheckResult), b
+    first = Attempt.objects.get()  # one row: the partial unique constraint kept the other out
+    assert first.closed_at is None
+    # Both devices got the same, first verdict back; exactly one of them made it.
+    assert a.verdict.correct == b.verdict.correct == first.correct
+    assert sorted([a.repeated, b.repeated]) == [False, True]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_check_racing_a_review_leaves_no_attempt_that_could_pass_later(setup, now, attempt):
+    learner, card = setup
+
+    def check():
+        return services.answer_check(learner=learner, card=card, answer=True, now=now)
+
+    def submit():
+        return services.review_submit(
+            learner=learner, card=card, answer=False, rating=None, now=now, idempotency_key="k"
+        )
+
+    a, b = race(check, submit)
+    assert isinstance(a, services.CheckResult), a
+    assert isinstance(b, services.ReviewResult), b
+    log = ReviewLog.objects.get()
+    state = CardState.objects.get()
+    # Whichever came first, the review consumed one first attempt at the state it reviewed; a
+    # check that lost the race to it is left on that old state and is never served again.
+    assert Attempt.objects.get(review=log).reps == 0 == log.state_before["reps"]
+    assert Attempt.objects.filter(closed_at__isnull=True).count() <= 1
+    item = services.study_queue_next(learner=learner, bank=card.bank, now=now).item
+    assert item is None or item.attempt is None or item.attempt.reps == state.reps == 1

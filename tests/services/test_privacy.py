@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from knox.models import AuthToken
 
-from quizzes import services, stats
+from quizzes import selectors, services, stats
 from quizzes.models import Attempt, Enrollment, LearnerProfile, QuestionReport, ReviewLog
 from quizzes.services import accounts, authoring, privacy
 from tests.factories import BankFactory, EnrollmentFactory, QuestionFactory, UserFactory, card_of
@@ -52,18 +52,10 @@ def history(learner, now):
                 now=now + timedelta(minutes=n),
                 idempotency_key=f"{user.username}-{n}",
             )
-    log = ReviewLog.objects.filter(learner=learner).first()
-    Attempt.objects.create(
-        learner=learner,
-        card=log.card,
-        bank=bank,
-        question=log.card.question,
-        correct=False,
-        score=0.0,
-        answer=SECRET_ANSWER,
-        feedback=f"You typed {SECRET_ANSWER}",
-        attempted_at=now,
-        review=log,
+    # The typed answer's first attempt (review_submit wrote it), overridden ("I was right") and
+    # with feedback that quotes it.
+    Attempt.objects.filter(learner=learner, question=shell).update(
+        overridden=True, feedback=f"You typed {SECRET_ANSWER}"
     )
     authoring.report_create(reporter=learner, question=choice, text=REPORT, now=now)
     accounts.api_token_create(user=learner, now=now, name="phone")
@@ -84,7 +76,11 @@ def item_statistics(bank):
         (r.reviews, r.correct, r.graded, r.cards_started, r.due_now, r.last_review_at)
         for r in stats.bank_cohort_progress(bank=bank, now=bank.created_at).order_by("pk")
     ]
-    return items, cohort
+    attempts = selectors.question_attempts(question_ids=bank.questions.values_list("pk", flat=True))
+    counts = sorted(
+        (pk, a.attempts, a.graded, a.correct, a.overridden) for pk, a in attempts.items()
+    )
+    return items, cohort, counts
 
 
 def test_nothing_identifying_the_person_remains_anywhere(learner, history, now):
@@ -121,10 +117,21 @@ def test_answers_and_report_texts_are_gone_but_verdicts_stay(learner, history, n
     logs = ReviewLog.objects.filter(learner=learner)
     assert list(logs.values_list("correct", "rating")) == verdicts
     assert set(logs.values_list("answer", flat=True)) == {None}
-    assert Attempt.objects.get(learner=learner).answer is None
+    attempts = Attempt.objects.filter(learner=learner)
+    assert set(attempts.values_list("answer", flat=True)) == {None}
+    assert set(attempts.values_list("feedback", flat=True)) == {""}
     assert QuestionReport.objects.get(reporter=learner).text == privacy.REPORT_TEXT_REMOVED
     other = ReviewLog.objects.filter(learner__username="grace")
     assert OTHER_ANSWER in set(other.values_list("answer", flat=True))  # others keep theirs
+
+
+def test_instructors_no_longer_see_the_deleted_person_s_overridden_answers(learner, history, now):
+    shell = Attempt.objects.get(learner=learner, overridden=True).question_id
+    shown = selectors.question_attempts(question_ids=[shell])[shell]
+    assert [a.answer for a in shown.answers] == [SECRET_ANSWER]
+    privacy.account_delete(user=learner, now=now)
+    after = selectors.question_attempts(question_ids=[shell])[shell]
+    assert after.answers == [] and after.overridden == shown.overridden == 1
 
 
 def test_a_wrong_password_deletes_nothing(learner):

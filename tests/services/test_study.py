@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from quizzes import errors, grading, selectors, services
-from quizzes.models import CardState, CardStatus, LearnerProfile, Rating, ReviewLog
+from quizzes.models import Attempt, CardState, CardStatus, LearnerProfile, Rating, ReviewLog
 from tests.factories import (
     EnrollmentFactory,
     QuestionFactory,
@@ -20,19 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner():
-    user = UserFactory()
-    LearnerProfile.objects.create(user=user, timezone="UTC", day_start_hour=4)
-    return user
-
-
-@pytest.fixture
-def bank(learner):
-    enrollment = EnrollmentFactory(learner=learner)
-    return enrollment.bank
 
 
 def answer(learner, card, now, *, right=True, rating=None, key=None):
@@ -296,16 +283,19 @@ def test_an_answer_of_the_wrong_shape_records_nothing(learner, bank, now):
     assert not ReviewLog.objects.exists() and not CardState.objects.exists()
 
 
-def test_answer_check_grades_without_recording(learner, bank, now):
+def test_answer_check_grades_and_records_only_the_first_attempt(learner, bank, now):
     q = QuestionFactory(bank=bank, kind="single_choice")
     check = services.answer_check(learner=learner, card=card_of(q), answer="b", now=now)
     assert check.verdict.correct is False
     assert check.verdict.expected == "a"
     assert check.allowed == (Rating.AGAIN,)
     assert set(check.previews) == {Rating.AGAIN}
-    right = services.answer_check(learner=learner, card=card_of(q), answer="a", now=now)
+    assert not check.repeated
+    q2 = QuestionFactory(bank=bank, kind="single_choice")
+    right = services.answer_check(learner=learner, card=card_of(q2), answer="a", now=now)
     assert right.allowed == (Rating.HARD, Rating.GOOD, Rating.EASY)
     assert not ReviewLog.objects.exists() and not CardState.objects.exists()
+    assert Attempt.objects.filter(closed_at__isnull=True).count() == 2
 
 
 def test_submitting_a_rating_lands_exactly_on_its_preview(learner, bank, now):
@@ -428,7 +418,7 @@ def test_undo_stops_at_the_start_of_the_day(learner, bank, now):
 def test_reset_makes_a_card_new_again(learner, bank, now):
     q = QuestionFactory(bank=bank, kind="true_false")
     answer(learner, card_of(q), now, rating=Rating.EASY)
-    services.card_reset(learner=learner, card=card_of(q))
+    services.card_reset(learner=learner, card=card_of(q), now=now)
     state = CardState.objects.get()
     assert state.status == CardStatus.NEW and state.due is None
     item = services.study_queue_next(learner=learner, bank=bank, now=now + timedelta(days=1)).item

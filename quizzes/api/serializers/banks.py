@@ -180,6 +180,34 @@ class QuestionContentMixin(serializers.Serializer):
     cloze = ClozeSerializer(required=False, help_text="Cloze: the text with the blanks hidden.")
 
 
+class OverriddenAnswerSerializer(serializers.Serializer):
+    answer = serializers.JSONField(help_text="The answer as given (the payload of its kind).")
+    count = serializers.IntegerField(help_text="How many times it was overridden.")
+    last_at = serializers.DateTimeField()
+
+
+class OverridesSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        help_text='Answers judged wrong whose learner said "I was right".'
+    )
+    answers = OverriddenAnswerSerializer(many=True, help_text="Most frequent first (at most 20).")
+
+
+class QuestionStatisticsSerializer(serializers.Serializer):
+    attempts = serializers.IntegerField(
+        help_text="Answers recorded: each learner's first answer at a card in each state."
+    )
+    graded = serializers.IntegerField(help_text="Of those, graded (flashcards are self-graded).")
+    correct = serializers.IntegerField()
+    accuracy = serializers.FloatField(
+        allow_null=True,
+        help_text="correct / (graded - overrides): overridden answers are counted apart.",
+    )
+    overrides = OverridesSerializer(
+        help_text='"I was right": the first place to look for a grader that misses right answers.'
+    )
+
+
 class QuestionSerializer(QuestionContentMixin):
     """A question as the caller may see it: learners get no answer until they have answered."""
 
@@ -202,6 +230,9 @@ class QuestionSerializer(QuestionContentMixin):
     spec = serializers.DictField(required=False, help_text="Instructors only: the full spec.")
     retired_at = serializers.DateTimeField(allow_null=True, required=False)
     updated_at = serializers.DateTimeField(required=False)
+    statistics = QuestionStatisticsSerializer(
+        required=False, help_text="Instructors only: its learners' answers and overrides."
+    )
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -38,6 +38,12 @@ class ProfileSerializer(serializers.ModelSerializer):
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
+    bury_new_siblings = serializers.BooleanField(
+        help_text="A cloze's other new cards wait for the next day once one was studied today."
+    )
+    bury_review_siblings = serializers.BooleanField(
+        help_text="Likewise its other cards due for review today."
+    )
 
     class Meta:
         model = LearnerProfile
@@ -47,6 +53,8 @@ class ProfileSerializer(serializers.ModelSerializer):
             "new_per_day",
             "reviews_per_day",
             "desired_retention",
+            "bury_new_siblings",
+            "bury_review_siblings",
         ]
 
 
@@ -76,6 +84,7 @@ class ReviewLogSerializer(serializers.ModelSerializer):
             "due_after",
             "interval_seconds",
             "undone_at",
+            "overridden",
         ]
         read_only_fields = fields
 
@@ -126,7 +135,10 @@ class CohortRowSerializer(serializers.ModelSerializer):
     enrolled_at = serializers.DateTimeField(source="created_at")
     reviews = serializers.IntegerField()
     reviews_recent = serializers.IntegerField(help_text="In the last `days` days (default 30).")
-    accuracy = serializers.SerializerMethodField(help_text="Share of graded answers right.")
+    accuracy = serializers.SerializerMethodField(
+        help_text="Share of graded answers right, overridden ones counted apart."
+    )
+    overridden = serializers.IntegerField(help_text='Wrong verdicts overridden ("I was right").')
     retention = serializers.SerializerMethodField()
     cards_total = serializers.SerializerMethodField()
     cards_started = serializers.IntegerField()
@@ -142,6 +154,7 @@ class CohortRowSerializer(serializers.ModelSerializer):
             "reviews",
             "reviews_recent",
             "accuracy",
+            "overridden",
             "retention",
             "cards_total",
             "cards_started",
@@ -152,7 +165,8 @@ class CohortRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_accuracy(self, row: Any) -> float | None:
-        return row.correct / row.graded if row.graded else None
+        judged = row.graded - row.overridden
+        return row.correct / judged if judged else None
 
     def get_retention(self, row: Any) -> float | None:
         return row.review_passed / row.review_reviews if row.review_reviews else None

@@ -39,20 +39,6 @@ class CardContentSerializer(QuestionContentMixin):
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
 
 
-class StudyNextSerializer(serializers.Serializer):
-    card = CardContentSerializer(allow_null=True, help_text="Null when nothing is due now.")
-    queue = serializers.ChoiceField(choices=["new", "learning", "review"], allow_null=True)
-    serve_token = StrictCharField(
-        allow_null=True, help_text="Send it back with the review: it measures the answer time."
-    )
-    counts = QueueCountsSerializer(help_text="Left today.")
-    previews = PreviewSerializer(many=True, help_text="When the card falls due for each rating.")
-    next_due = serializers.DateTimeField(
-        allow_null=True, help_text="When nothing is due: when the next card is."
-    )
-    day_ends_at = serializers.DateTimeField(allow_null=True)
-
-
 @extend_schema_field(
     {
         "oneOf": [
@@ -78,17 +64,57 @@ class AnswerSerializer(serializers.Serializer):
         help_text="The answer payload of the card's kind, as its `answer_format` says "
         "(docs/formats.md); null for flashcards. Required: a card of another shape is a 400.",
     )
+    serve_token = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="From study/next: the time to answer is recorded with the first attempt.",
+    )
 
 
-class CheckResultSerializer(serializers.Serializer):
-    card = serializers.IntegerField()
+class VerdictSerializer(serializers.Serializer):
+    answer = serializers.JSONField(help_text="The answer this verdict is about: the first one.")
     correct = serializers.BooleanField(allow_null=True, help_text="Null for flashcards.")
     score = serializers.FloatField()
     feedback = StrictCharField()
     expected = serializers.JSONField()
     explanation = MarkdownSerializer()
     back = MarkdownSerializer(required=False)
+    attempted_at = serializers.DateTimeField(help_text="When the first answer was given.")
+    repeated = serializers.BooleanField(
+        help_text="True when this is an earlier answer's verdict, not the one just sent."
+    )
+    overridden = serializers.BooleanField(help_text='The learner said "I was right".')
+    override_allowed = serializers.BooleanField(
+        help_text='A wrong verdict on a typed answer: "I was right" (override) is on offer.'
+    )
     ratings = PreviewSerializer(many=True, help_text="The ratings this verdict allows.")
+    override_ratings = PreviewSerializer(
+        many=True, help_text="With override: the ratings then allowed (empty otherwise)."
+    )
+
+
+class CheckResultSerializer(VerdictSerializer):
+    card = serializers.IntegerField()
+
+
+class StudyNextSerializer(serializers.Serializer):
+    card = CardContentSerializer(allow_null=True, help_text="Null when nothing is due now.")
+    queue = serializers.ChoiceField(choices=["new", "learning", "review"], allow_null=True)
+    serve_token = StrictCharField(
+        allow_null=True, help_text="Send it back with the review: it measures the answer time."
+    )
+    counts = QueueCountsSerializer(help_text="Left today.")
+    previews = PreviewSerializer(many=True, help_text="When the card falls due for each rating.")
+    attempt = VerdictSerializer(
+        allow_null=True,
+        help_text="The card was answered already (on any device) and not yet rated: show this "
+        "first verdict and its ratings, not a fresh question.",
+    )
+    next_due = serializers.DateTimeField(
+        allow_null=True, help_text="When nothing is due: when the next card is."
+    )
+    day_ends_at = serializers.DateTimeField(allow_null=True)
 
 
 class ReviewCreateSerializer(AnswerSerializer):
@@ -101,7 +127,12 @@ class ReviewCreateSerializer(AnswerSerializer):
         help_text="Optional for graded kinds (wrong → Again, right → Good); required for "
         "flashcards.",
     )
-    serve_token = StrictCharField(required=False, allow_blank=True, max_length=500)
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text='"I was right": overrides a wrong verdict on a short-answer, shell-command or '
+        "cloze card; Hard, Good or Easy are then allowed (default Good).",
+    )
 
 
 class ReviewResultSerializer(serializers.Serializer):
@@ -117,6 +148,7 @@ class ReviewResultSerializer(serializers.Serializer):
     interval = StrictCharField()
     leech = serializers.BooleanField(help_text="This lapse made it a leech: it is suspended.")
     counts = QueueCountsSerializer()
+    overridden = serializers.BooleanField(help_text='Rated after "I was right".')
 
 
 class UndoSerializer(serializers.Serializer):
@@ -160,6 +192,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
             "due_after",
             "interval_seconds",
             "undone_at",
+            "overridden",
         ]
         read_only_fields = fields
 

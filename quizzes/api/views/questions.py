@@ -36,7 +36,8 @@ from quizzes.api.views.base import (
     validated,
     visible_banks,
 )
-from quizzes.models import Bank, Card, Question, QuestionReport, ReviewLog, Topic
+from quizzes.models import Attempt, Bank, Card, Question, QuestionReport, ReviewLog, Topic
+from quizzes.selectors import QuestionAttempts, question_attempts
 from quizzes.services import authoring
 
 CARD_NOT_IN_QUESTION = "No card with this id in this question."
@@ -46,9 +47,11 @@ CARD_NOT_IN_QUESTION = "No card with this id in this question."
 
 
 def _questions(request: Request, *, instructor: bool) -> QuerySet[Question]:
-    answered = ReviewLog.objects.filter(
+    reviewed = ReviewLog.objects.filter(
         learner=request.user, card__question=OuterRef("pk"), undone_at__isnull=True
     )
+    # A checked answer showed the solution too (the first verdict sticks, see services.attempts).
+    checked = Attempt.objects.filter(learner=request.user, question=OuterRef("pk"))
     questions = (
         Question.objects.select_related("bank")
         .prefetch_related(
@@ -58,12 +61,18 @@ def _questions(request: Request, *, instructor: bool) -> QuerySet[Question]:
                 queryset=Card.objects.filter(retired_at__isnull=True).only("id", "question"),
             ),
         )
-        .annotate(answered=Exists(answered))
+        .annotate(answered=Exists(reviewed) | Exists(checked))
     )
     return questions if instructor else questions.filter(retired_at__isnull=True)
 
 
-def _question_json(request: Request, question: Question, *, instructor: bool) -> dict[str, Any]:
+def _question_json(
+    request: Request,
+    question: Question,
+    *,
+    instructor: bool,
+    statistics: dict[int, QuestionAttempts] | None = None,
+) -> dict[str, Any]:
     return presentation.question_payload(
         question,
         viewer_id=request.user.pk,
@@ -71,7 +80,15 @@ def _question_json(request: Request, question: Question, *, instructor: bool) ->
         answered=bool(getattr(question, "answered", False)),
         topics=[t.slug for t in question.topics.all()],
         cards=[c.pk for c in question.cards.all()],
+        statistics=(statistics or {}).get(question.pk),
     )
+
+
+def _statistics(questions: list[Question], *, instructor: bool) -> dict[int, QuestionAttempts]:
+    """Attempts and "I was right" overrides, for instructors only (two queries per page)."""
+    if not instructor:
+        return {}
+    return question_attempts(question_ids=[q.pk for q in questions])
 
 
 @extend_schema_view(
@@ -112,8 +129,11 @@ class QuestionListView(generics.ListCreateAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instructor = is_instructor(request, self.bank)
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [_question_json(request, q, instructor=instructor) for q in page or []]
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        statistics = _statistics(page, instructor=instructor)
+        rows = [
+            _question_json(request, q, instructor=instructor, statistics=statistics) for q in page
+        ]
         return self.get_paginated_response(rows)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -122,7 +142,8 @@ class QuestionListView(generics.ListCreateAPIView):
         question = authoring.question_create(bank=self.bank, data=data, now=clock.now())
         question = _questions(request, instructor=True).get(pk=question.pk)
         return Response(
-            _question_json(request, question, instructor=True), status=status.HTTP_201_CREATED
+            _question_json(request, question, instructor=True, statistics={}),
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -166,7 +187,10 @@ class QuestionDetailView(APIView):
 
     def _respond(self, request: Request, pk: int, instructor: bool) -> Response:
         question = _questions(request, instructor=instructor).get(pk=pk)
-        return Response(_question_json(request, question, instructor=instructor))
+        statistics = _statistics([question], instructor=instructor)
+        return Response(
+            _question_json(request, question, instructor=instructor, statistics=statistics)
+        )
 
     def get(self, request: Request, pk: int) -> Response:
         _question, instructor = self._get(request, pk)

@@ -6,6 +6,7 @@ Each view finds what the caller may touch, then calls the same service the study
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404
@@ -142,6 +143,7 @@ class StudyNextView(APIView):
             "serve_token": None,
             "counts": result.counts.to_json(),
             "previews": [],
+            "attempt": None,
             "next_due": result.next_due,
             "day_ends_at": result.day_end,
         }
@@ -155,13 +157,45 @@ class StudyNextView(APIView):
             body["queue"] = item.queue
             body["serve_token"] = item.serve_token
             body["previews"] = previews(item.previews, now=now)
+            if item.attempt is not None:
+                # Answered already (another device, a page): its first verdict, not a question.
+                check = services.check_result(
+                    card=item.card, attempt=item.attempt, previews=item.previews, repeated=True
+                )
+                body["attempt"] = verdict_json(check, now=now)
         return Response(body)
 
 
+def verdict_json(check: services.CheckResult, *, now: datetime) -> dict[str, Any]:
+    """A card's verdict as it stands (the first answer's), with the ratings it allows."""
+    card = check.card
+    verdict = check.verdict
+    solution = presentation.solution_payload(card.question, deletion=card.deletion or None)
+    return {
+        "answer": check.answer,
+        "correct": verdict.correct,
+        "score": verdict.score,
+        "feedback": verdict.feedback,
+        "expected": verdict.expected,
+        **{k: v for k, v in solution.items() if k in ("explanation", "back")},
+        "attempted_at": check.attempted_at,
+        "repeated": check.repeated,
+        "overridden": check.overridden,
+        "override_allowed": check.override_allowed,
+        "ratings": previews(check.previews, now=now),
+        "override_ratings": previews(check.override_previews, now=now),
+    }
+
+
 @extend_schema(
-    summary="Check an answer without recording it",
+    summary="Check an answer (the first verdict sticks)",
     description="The verdict, the correct answer, the explanation, and the ratings the verdict "
-    "allows with when each would schedule the card. Nothing is written.",
+    "allows with when each would schedule the card. The first answer checked at a card in its "
+    "current state is recorded and its verdict sticks: until the card is reviewed, every later "
+    "check (and review) of it — from any device or client — returns that first verdict, with "
+    "`repeated: true` and the first `answer`. A wrong verdict on a short-answer, shell-command "
+    "or cloze card may be overridden (`override_allowed`; `override: true` on the review), "
+    "which allows the `override_ratings`.",
     parameters=[CARD_ID],
     request=AnswerSerializer,
     responses={200: CheckResultSerializer, **errors(*WRITE, 404, 409)},
@@ -173,20 +207,13 @@ class CardAnswerView(APIView):
         serializer.is_valid(raise_exception=True)
         now = clock.now()
         check = services.answer_check(
-            learner=request.user, card=card, answer=serializer.validated_data["answer"], now=now
+            learner=request.user,
+            card=card,
+            answer=serializer.validated_data["answer"],
+            now=now,
+            serve_token=serializer.validated_data.get("serve_token") or None,
         )
-        verdict = check.verdict
-        solution = presentation.solution_payload(card.question, deletion=card.deletion or None)
-        body = {
-            "card": card.pk,
-            "correct": verdict.correct,
-            "score": verdict.score,
-            "feedback": verdict.feedback,
-            "expected": verdict.expected,
-            **{k: v for k, v in solution.items() if k in ("explanation", "back")},
-            "ratings": previews(check.previews, now=now),
-        }
-        return Response(body)
+        return Response({"card": card.pk, **verdict_json(check, now=now)})
 
 
 def _idempotency_key(request: Request) -> str:
@@ -212,15 +239,21 @@ def review_json(result: services.ReviewResult) -> dict[str, Any]:
         "interval": result.interval,
         "leech": result.leech,
         "counts": result.counts,
+        "overridden": result.overridden,
     }
 
 
 @extend_schema(
     summary="Record a review",
     description="Grades the answer, schedules the card and records the review, once per "
-    "Idempotency-Key. `rating` is optional for graded kinds (a wrong answer is Again, a right "
-    "one Good unless you choose Hard or Easy) and required for flashcards. A repeated key with "
-    "the same body answers as the first time (with `Idempotent-Replayed: true`).",
+    "Idempotency-Key. The verdict is the first one at the card in its current state: an earlier "
+    "check's, whatever `answer` is sent now; without one, this answer's, recorded as the first "
+    "attempt even when the rating is refused. `rating` is optional for graded kinds (a wrong "
+    "answer is Again, a right one Good unless you choose Hard or Easy) and required for "
+    'flashcards. `override: true` says "I was right" about a wrong verdict on a short-answer, '
+    "shell-command or cloze card: Hard, Good or Easy are then allowed and the review is marked "
+    "`overridden`. A repeated key with the same body answers as the first time (with "
+    "`Idempotent-Replayed: true`).",
     parameters=[IDEMPOTENCY_KEY],
     request=ReviewCreateSerializer,
     responses={201: ReviewResultSerializer, **errors(*WRITE, 409)},
@@ -246,6 +279,7 @@ class ReviewCreateView(APIView):
                 now=clock.now(),
                 idempotency_key=key,
                 serve_token=data.get("serve_token") or None,
+                override=data["override"],
             )
         except service_errors.IdempotencyConflict as exc:
             raise Conflict(service_errors.IDEMPOTENCY_CONFLICT, code=exc.code) from exc
@@ -258,8 +292,10 @@ class ReviewCreateView(APIView):
 @extend_schema(
     summary="Undo your latest review of today",
     description="Restores the card's state from before it; the review stays in the log, marked "
-    "undone. Repeat to undo further back (within the learner's day). A token limited to some "
-    "banks undoes only reviews in those banks.",
+    "undone. The card comes back answered, with that review's verdict and answer (its `attempt` "
+    "in study/next): undo changes a rating, it is not a second try. Repeat to undo further back "
+    "(within the learner's day). A token limited to some banks undoes only reviews in those "
+    "banks.",
     request=UndoSerializer,
     responses={200: UndoResultSerializer, **errors(*WRITE, 404, 409)},
 )
@@ -349,7 +385,7 @@ class CardActionView(APIView):
         elif self.action_name == "bury":
             services.card_bury(learner=request.user, card=card, now=clock.now())
         else:
-            services.card_reset(learner=request.user, card=card)
+            services.card_reset(learner=request.user, card=card, now=clock.now())
         return Response(card_detail_json(request, card))
 
 

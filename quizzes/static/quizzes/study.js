@@ -1,6 +1,7 @@
 // The study page's keyboard and the ordering control. Without this file every step is still a
-// plain form; with it: 1–9 pick options, Space/Enter reveal or check, 1–4 rate, u undo,
-// s suspend, b bury. While a text field has focus, keys type into it and Enter submits.
+// plain form; with it: 1–9 pick options, Space/Enter reveal or check, 1–4 rate, o "I was right",
+// u undo, s suspend, b bury. In an answer field (text, a cloze blank, a list) keys type into it:
+// only Enter acts (it checks), and Escape leaves the field so that the other keys work again.
 "use strict";
 
 (() => {
@@ -18,7 +19,7 @@
     sent = true; // one form per page: a second key press must not send another
   });
 
-  const isTyping = (el) =>
+  const isField = (el) =>
     el instanceof Element &&
     (el.matches("textarea, select, [contenteditable]") ||
       (el.matches("input") && !el.matches("[type=radio], [type=checkbox], [type=button], [type=submit], [type=hidden]")));
@@ -32,13 +33,15 @@
       if (key === " " || key === "Enter") e.preventDefault();
       return;
     }
-    if (isTyping(target)) {
-      // A select does not submit its form on Enter by itself; a text input does.
-      if (key === "Enter" && target.matches("select") && answerForm && answerForm.contains(target)) {
+    if (isField(target)) {
+      if (key === "Escape") {
+        target.blur(); // out of the field: the shortcuts work again
         e.preventDefault();
+      } else if (key === "Enter" && answerForm && answerForm.contains(target) && !target.matches("textarea")) {
+        e.preventDefault(); // a text field would submit by itself; a list would not
         submit(answerForm);
       }
-      return;
+      return; // every other key is typing
     }
     if (rateForm) {
       if (/^[1-4]$/.test(key)) {
@@ -68,14 +71,15 @@
         }
         return;
       }
-      const toggles = target instanceof Element && target.matches("input[type=radio], input[type=checkbox]");
-      if ((key === "Enter" || (key === " " && !toggles)) && !activates(target)) {
+      // Space or Enter checks (or shows the answer) on every card without a text field: on a
+      // focused option too (1–9 pick options, arrows move within a group).
+      if ((key === "Enter" || key === " ") && !activates(target)) {
         e.preventDefault();
         submit(answerForm);
         return;
       }
     }
-    const formId = { u: "undo-form", s: "suspend-form", b: "bury-form" }[key];
+    const formId = { o: "override-form", u: "undo-form", s: "suspend-form", b: "bury-form" }[key];
     if (formId && document.getElementById(formId)) {
       e.preventDefault();
       submit(document.getElementById(formId));

@@ -1,12 +1,4 @@
-"""Progress aggregates, computed in SQL: streak, reviews per day, retention, mastery, forecast.
-
-Definitions (shared by the API and the progress page):
-- a *learner day* starts at the learner's `day_start_hour` in their time zone;
-- streak: consecutive learner days with at least one live review, ending today or yesterday;
-- retention: share of live reviews of cards in review state that were not Again;
-- mastery of a topic: share of its active cards whose retrievability now is at least the
-  learner's desired retention.
-"""
+"""One learner's progress: streak, reviews per day, retention, mastery, forecast (in SQL)."""
 
 from __future__ import annotations
 
@@ -16,23 +8,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import NotSupportedError
 from django.db.models import (
     Count,
-    DateField,
-    DateTimeField,
-    F,
-    FloatField,
-    Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Floor, Trunc
+from django.db.models.functions import Coalesce, Concat
 
 from quizzes import scheduling
 from quizzes.models import (
@@ -40,101 +25,16 @@ from quizzes.models import (
     Card,
     CardState,
     CardStatus,
-    Enrollment,
     LearnerProfile,
     Rating,
     ReviewLog,
     Topic,
 )
 from quizzes.selectors import learner_profile_get, scheduler_config
+from quizzes.stats.expressions import LearnerDate, mastered_q, with_days_since_review
 
 MAX_DAYS = 365
 STREAK_FIRST_WINDOW = 32
-
-
-# --- SQL expressions ----------------------------------------------------------------------------
-
-
-class LearnerDate(Func):
-    """The learner's calendar date of a timestamp: local wall-clock time minus the rollover hour.
-
-    The hour is subtracted from the *local* time (not from UTC before converting), so that days
-    stay right across daylight-saving changes.
-    """
-
-    output_field = DateField()
-
-    def __init__(self, expression: Any, *, tz_name: str, day_start_hour: int) -> None:
-        self.day_start_hour = int(day_start_hour)  # an int from the profile: safe to inline
-        local = Trunc(
-            expression, "second", output_field=DateTimeField(), tzinfo=scheduling.zone(tz_name)
-        )
-        super().__init__(local)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        raise NotSupportedError("LearnerDate supports SQLite and PostgreSQL")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = f"date(%(expressions)s, '-{self.day_start_hour} hours')"
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = f"CAST((%(expressions)s) - INTERVAL '{self.day_start_hour} hours' AS date)"
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-
-class DaysSince(Func):
-    """Days (fractional) from a timestamp column to a given instant."""
-
-    output_field = FloatField()
-
-    def __init__(self, expression: Any, *, now: datetime) -> None:
-        super().__init__(Value(now, output_field=DateTimeField()), expression)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        raise NotSupportedError("DaysSince supports SQLite and PostgreSQL")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(julianday(%(expressions)s))"
-        return super().as_sql(
-            compiler, connection, template=template, arg_joiner=") - julianday(", **extra
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
-        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
-
-
-def days_until_retention(config: scheduling.Config) -> float:
-    """Whole days after a review until retrievability falls below the desired retention, per
-    day of stability: R(t) = (1 + F·t/S)^D >= r  <=>  t <= S·(r^(1/D) − 1)/F.
-
-    The inverse of FSRS's forgetting curve (scheduling.retrievability), so mastery can be
-    decided in SQL; tests check the two agree.
-    """
-    parameters = tuple(config.parameters) or scheduling.DEFAULT_PARAMETERS
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    return (config.desired_retention ** (1 / decay) - 1) / factor
-
-
-def mastered_q(*, config: scheduling.Config) -> Q:
-    """CardState rows (annotated by with_days_since_review) whose retrievability now is at
-    least the desired retention. FSRS counts whole elapsed days, hence the floor there."""
-    horizon = days_until_retention(config)
-    return Q(
-        status__gt=CardStatus.NEW,
-        stability__isnull=False,
-        last_review__isnull=False,
-        days_since_review__lte=F("stability") * horizon,
-    )
-
-
-def with_days_since_review(states: QuerySet[CardState], *, now: datetime) -> QuerySet[CardState]:
-    return states.annotate(days_since_review=Floor(DaysSince("last_review", now=now)))
-
-
-# --- one learner --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -274,6 +174,22 @@ def retention(
     return Retention(reviews=counts["reviews"], passed=counts["passed"])
 
 
+def _in_subtree(topics: str) -> Q:
+    """Rows whose `topics` relation holds the outer topic or a topic below it (the slug path
+    convention of topic_ids_with_descendants: "commands/modprobe" is below "commands")."""
+    return Q(**{f"{topics}__slug": OuterRef("slug")}) | Q(
+        **{f"{topics}__slug__startswith": Concat(OuterRef("slug"), Value("/"))}
+    )
+
+
+def _distinct(queryset: QuerySet[Any], field: str) -> Any:
+    """A correlated COUNT(DISTINCT field) subquery (0 when there are no rows)."""
+    counted = (
+        queryset.order_by().values("bank_id").annotate(n=Count(field, distinct=True)).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def topic_mastery(
     *,
     learner: AbstractBaseUser,
@@ -281,37 +197,36 @@ def topic_mastery(
     config: scheduling.Config,
     bank_ids: Sequence[int],
 ) -> list[TopicMastery]:
-    """Per topic of the given banks: active cards, and how many the learner has mastered."""
-    totals = dict(
-        Card.objects.filter(bank_id__in=bank_ids, retired_at__isnull=True)
-        .filter(question__topics__isnull=False)
-        .values("question__topics")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("question__topics", "n")
+    """Per topic of the given banks: active cards, and how many the learner has mastered.
+
+    A topic rolls up its subtopics: it counts every card of its subtree once, so a parent cannot
+    show 100% while a child shows less.
+    """
+    cards = Card.objects.filter(bank_id=OuterRef("bank_id"), retired_at__isnull=True).filter(
+        _in_subtree("question__topics")
     )
     states = with_days_since_review(
         CardState.objects.filter(
-            learner=learner, bank_id__in=bank_ids, retired=False, card__retired_at__isnull=True
+            learner=learner,
+            bank_id=OuterRef("bank_id"),
+            retired=False,
+            card__retired_at__isnull=True,
         ),
         now=now,
     )
-    mastered = dict(
-        states.filter(mastered_q(config=config))
-        .filter(card__question__topics__isnull=False)
-        .values("card__question__topics")
-        .annotate(n=Count("card_id", distinct=True))
-        .values_list("card__question__topics", "n")
+    mastered = states.filter(mastered_q(config=config)).filter(
+        _in_subtree("card__question__topics")
     )
-    topics = Topic.objects.filter(bank_id__in=bank_ids).order_by("bank__slug", "slug")
+    topics = (
+        Topic.objects.filter(bank_id__in=bank_ids)
+        .annotate(n_cards=_distinct(cards, "id"), n_mastered=_distinct(mastered, "card_id"))
+        .order_by("bank__slug", "slug")
+    )
     return [
-        TopicMastery(
-            bank=bank_slug,
-            topic=slug,
-            title=title,
-            cards=totals.get(pk, 0),
-            mastered=mastered.get(pk, 0),
+        TopicMastery(bank=bank_slug, topic=slug, title=title, cards=total, mastered=done)
+        for bank_slug, slug, title, total, done in topics.values_list(
+            "bank__slug", "slug", "title", "n_cards", "n_mastered"
         )
-        for pk, bank_slug, slug, title in topics.values_list("pk", "bank__slug", "slug", "title")
     ]
 
 
@@ -372,54 +287,6 @@ def learner_progress(
             learner=learner, profile=profile, now=now, days=forecast_days, bank_ids=bank_ids
         ),
         desired_retention=profile.desired_retention,
-    )
-
-
-# --- a bank's cohort ----------------------------------------------------------------------------
-
-
-def _count(queryset: QuerySet[Any]) -> Any:
-    """A correlated COUNT(*) subquery (0 when there are no rows)."""
-    counted = queryset.order_by().values("learner_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def bank_cohort_progress(*, bank: Bank, now: datetime, days: int = 30) -> QuerySet[Enrollment]:
-    """Every enrolment of a bank, annotated with its learner's progress there (one query)."""
-    return cohort_progress(Enrollment.objects.filter(bank=bank), now=now, days=days)
-
-
-def cohort_progress(
-    enrollments: QuerySet[Enrollment], *, now: datetime, days: int = 30
-) -> QuerySet[Enrollment]:
-    """Enrolments annotated with each learner's progress in that enrolment's bank (one query)."""
-    logs = ReviewLog.objects.filter(
-        learner_id=OuterRef("learner_id"), bank_id=OuterRef("bank_id"), undone_at__isnull=True
-    )
-    states = CardState.objects.filter(
-        learner_id=OuterRef("learner_id"), bank_id=OuterRef("bank_id")
-    )
-    since = now - timedelta(days=days)
-    return enrollments.select_related("learner", "bank").annotate(
-        reviews=_count(logs),
-        reviews_recent=_count(logs.filter(reviewed_at__gte=since)),
-        graded=_count(logs.filter(correct__isnull=False)),
-        correct=_count(logs.filter(correct=True)),
-        review_reviews=_count(logs.filter(status_before=CardStatus.REVIEW)),
-        review_passed=_count(
-            logs.filter(status_before=CardStatus.REVIEW).exclude(rating=Rating.AGAIN)
-        ),
-        last_review_at=Subquery(
-            logs.order_by().values("learner_id").annotate(m=Max("reviewed_at")).values("m"),
-            output_field=DateTimeField(),
-        ),
-        cards_started=_count(states.filter(status__gt=CardStatus.NEW)),
-        cards_learned=_count(states.filter(status=CardStatus.REVIEW)),
-        due_now=_count(
-            states.filter(suspended=False, retired=False, due__lte=now).exclude(
-                buried_until__gt=now
-            )
-        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reads shared by the pages, the API and the CLI. No writes here."""
+"""The learner's day in one bank, read in one statement: counts and the next card of each queue."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Q
 
-from quizzes import conf, rawfetch, scheduling
+from quizzes import conf
 from quizzes.models import (
-    Bank,
     Card,
     CardState,
     CardStatus,
@@ -20,58 +18,8 @@ from quizzes.models import (
     LearnerProfile,
     Question,
     ReviewLog,
-    Topic,
 )
-
-
-def learner_profile_get(*, learner: AbstractBaseUser) -> LearnerProfile:
-    """The learner's profile, created with defaults on first use."""
-    try:
-        return learner.learner_profile  # type: ignore[attr-defined]
-    except LearnerProfile.DoesNotExist:
-        profile, _ = LearnerProfile.objects.get_or_create(user=learner)
-        return profile
-
-
-def scheduler_config(profile: LearnerProfile) -> scheduling.Config:
-    return scheduling.Config(
-        desired_retention=profile.desired_retention,
-        parameters=tuple(profile.fsrs_parameters or ()),
-        maximum_interval=conf.get("MAXIMUM_INTERVAL_DAYS"),
-        enable_fuzzing=conf.get("ENABLE_FUZZING"),
-    )
-
-
-def learner_day(*, profile: LearnerProfile, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) in UTC of the learner's current day."""
-    return scheduling.day_bounds(
-        now, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
-    )
-
-
-def schedule_of(state: CardState | None) -> scheduling.Schedule:
-    if state is None:
-        return scheduling.Schedule()
-    return scheduling.Schedule(
-        status=state.status,
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
-        reps=state.reps,
-        lapses=state.lapses,
-    )
-
-
-def topic_ids_with_descendants(*, bank: Bank, slugs: list[str]) -> list[int]:
-    """Ids of the named topics and every topic below them (by the slug path convention)."""
-    if not slugs:
-        return []
-    query = Q()
-    for slug in slugs:
-        query |= Q(slug=slug) | Q(slug__startswith=f"{slug}/")
-    return list(Topic.objects.filter(query, bank=bank).values_list("id", flat=True))
+from quizzes.selectors.learners import learner_day, learner_profile_get
 
 
 @dataclass(frozen=True)
@@ -126,20 +74,31 @@ class QueueSnapshot:
     learning_now_id: int | None
     review_id: int | None
     new_card_id: int | None
-    new_card_state_id: int | None
     learn_ahead_id: int | None
     next_due: datetime | None
 
 
-@lru_cache(maxsize=4)
-def _snapshot_sql(with_topics: int) -> str:
+@dataclass(frozen=True)
+class SiblingRules:
+    """How the cards of one question (a cloze's deletions) share a learner's day, as in Anki."""
+
+    bury_new: bool = True  # a new sibling waits for tomorrow once one card was reviewed today
+    bury_review: bool = False  # likewise a review sibling due today
+
+    @classmethod
+    def of(cls, profile: LearnerProfile) -> SiblingRules:
+        return cls(bury_new=profile.bury_new_siblings, bury_review=profile.bury_review_siblings)
+
+
+@lru_cache(maxsize=16)
+def _snapshot_sql(with_topics: int, rules: SiblingRules) -> str:
     # The study loop's hot path is hand-written SQL: one statement instead of six ORM queries,
     # because building the ORM's SQL cost more than running it (bench/api_throughput.py).
     # Portable across SQLite and PostgreSQL; "NOT suspended AND NOT retired" repeats the partial
     # index's own predicate so both planners use state_due_by_learner_bank.
     state, card, log = CardState._meta.db_table, Card._meta.db_table, ReviewLog._meta.db_table
     links = Question.topics.through._meta.db_table
-    marks = ", ".join(["%s"] * with_topics)
+    marks = ", ".join(f"%(t{n})s" for n in range(with_topics))
     state_topics = card_topics = ""
     if with_topics:
         state_topics = (
@@ -150,39 +109,72 @@ def _snapshot_sql(with_topics: int) -> str:
             f" AND EXISTS (SELECT 1 FROM {links} qt WHERE qt.question_id ="
             f" c.question_id AND qt.topic_id IN ({marks}))"
         )
+
+    def sibling_reviewed_today(question: str, own: str) -> str:
+        # One seek per sibling (log_by_learner_card_time); a question of one card has none.
+        return (
+            f"EXISTS (SELECT 1 FROM {card} sib JOIN {log} bl ON bl.card_id = sib.id"
+            f" WHERE sib.question_id = {question} AND sib.id <> {own}"
+            " AND bl.learner_id = %(learner)s AND bl.reviewed_at >= %(start)s"
+            " AND bl.undone_at IS NULL)"
+        )
+
     active = (
-        "s.learner_id = %s AND s.bank_id = %s AND NOT s.suspended AND NOT s.retired"
-        " AND (s.buried_until IS NULL OR s.buried_until <= %s)" + state_topics
+        "s.learner_id = %(learner)s AND s.bank_id = %(bank)s AND NOT s.suspended"
+        " AND NOT s.retired AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)"
+        + state_topics
     )
+    review = f"s.status = {int(CardStatus.REVIEW)} AND s.due < %(end)s"
+    if rules.bury_review:
+        own_question = f"(SELECT oc.question_id FROM {card} oc WHERE oc.id = s.card_id)"
+        review += " AND NOT " + sibling_reviewed_today(own_question, "s.card_id")
     new_pool = (
-        f"c.bank_id = %s AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM {state}"
-        " b WHERE b.card_id = c.id AND b.learner_id = %s AND (b.status > 0 OR b.suspended"
-        " OR b.buried_until > %s))" + card_topics
+        f"c.bank_id = %(bank)s AND c.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM {state}"
+        " b WHERE b.card_id = c.id AND b.learner_id = %(learner)s AND (b.status > 0 OR"
+        " b.suspended OR b.buried_until > %(now)s))" + card_topics
     )
-    learning = f"{int(CardStatus.LEARNING)}, {int(CardStatus.RELEARNING)}"
-    review = int(CardStatus.REVIEW)
+    if rules.bury_new:
+        new_pool += " AND NOT " + sibling_reviewed_today("c.question_id", "c.id")
+    # Siblings are never shown one right after another while another card is left: the card of
+    # the question reviewed last today is picked only when nothing else is.
+    recent = "(SELECT question_id FROM recent)"
+    spaced_review = (
+        f" AND NOT EXISTS (SELECT 1 FROM {card} rc WHERE rc.id = s.card_id"
+        f" AND rc.question_id IN {recent})"
+    )
+    review_pick = (
+        f"SELECT s.id FROM {state} s WHERE {active} AND {review}{{spacing}}"
+        " ORDER BY s.due, s.id LIMIT 1"
+    )
+    new_pick = f"SELECT c.id FROM {card} c WHERE {new_pool}{{spacing}} ORDER BY c.id LIMIT 1"
+    new_choice = f"({new_pick.format(spacing='')})"
+    if not rules.bury_new:  # with burying on, no new sibling of a question studied today is left
+        spaced_new = f" AND c.question_id NOT IN {recent}"
+        new_choice = f"COALESCE(({new_pick.format(spacing=spaced_new)}), {new_choice})"
+    learning = f"s.status IN ({int(CardStatus.LEARNING)}, {int(CardStatus.RELEARNING)})"
     return f"""
+WITH recent AS (SELECT lc.question_id FROM {log} l JOIN {card} lc ON lc.id = l.card_id
+  WHERE l.learner_id = %(learner)s AND l.bank_id = %(bank)s AND l.reviewed_at >= %(start)s
+   AND l.reviewed_at < %(end)s AND l.undone_at IS NULL
+  ORDER BY l.reviewed_at DESC, l.id DESC LIMIT 1)
 SELECT d.new_done, d.reviews_done, d.total_done,
- (SELECT COUNT(*) FROM {state} s WHERE {active} AND s.due < %s AND s.status IN ({learning})),
- (SELECT COUNT(*) FROM {state} s WHERE {active} AND s.due < %s AND s.status = {review}),
- (SELECT COUNT(*) FROM (SELECT c.id FROM {card} c WHERE {new_pool} LIMIT %s) n),
- (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %s AND s.status IN ({learning})
+ (SELECT COUNT(*) FROM {state} s WHERE {active} AND s.due < %(end)s AND {learning}),
+ (SELECT COUNT(*) FROM {state} s WHERE {active} AND {review}),
+ (SELECT COUNT(*) FROM (SELECT c.id FROM {card} c WHERE {new_pool} LIMIT %(new_limit)s) n),
+ (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %(now)s AND {learning}
    ORDER BY s.due, s.id LIMIT 1),
- (SELECT s.id FROM {state} s WHERE {active} AND s.due < %s AND s.status = {review}
+ COALESCE(({review_pick.format(spacing=spaced_review)}), ({review_pick.format(spacing="")})),
+ {new_choice},
+ (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %(ahead)s AND {learning}
    ORDER BY s.due, s.id LIMIT 1),
- (SELECT c.id FROM {card} c WHERE {new_pool} ORDER BY c.id LIMIT 1),
- (SELECT x.id FROM {state} x WHERE x.learner_id = %s AND x.card_id =
-   (SELECT c.id FROM {card} c WHERE {new_pool} ORDER BY c.id LIMIT 1)),
- (SELECT s.id FROM {state} s WHERE {active} AND s.due <= %s AND s.status IN ({learning})
-   ORDER BY s.due, s.id LIMIT 1),
- (SELECT MIN(s.due) FROM {state} s WHERE {active} AND s.due > %s)
+ (SELECT MIN(s.due) FROM {state} s WHERE {active} AND s.due > %(now)s)
 FROM (SELECT
    COALESCE(SUM(CASE WHEN status_before = {int(CardStatus.NEW)} THEN 1 ELSE 0 END), 0) AS new_done,
    COALESCE(SUM(CASE WHEN status_before = {int(CardStatus.REVIEW)} THEN 1 ELSE 0 END), 0)
      AS reviews_done,
    COUNT(*) AS total_done
-  FROM {log} WHERE learner_id = %s AND bank_id = %s AND reviewed_at >= %s AND reviewed_at < %s
-   AND undone_at IS NULL) d
+  FROM {log} WHERE learner_id = %(learner)s AND bank_id = %(bank)s AND reviewed_at >= %(start)s
+   AND reviewed_at < %(end)s AND undone_at IS NULL) d
 """
 
 
@@ -195,46 +187,30 @@ def queue_snapshot(
     end: datetime,
     new_limit: int,
     topic_ids: list[int] | None = None,
+    rules: SiblingRules = SiblingRules(),  # noqa: B008 - frozen, so a safe default
 ) -> QueueSnapshot:
     """Counts of the learner's day and the next candidate of each queue, in one statement."""
     ops = connection.ops
-    t_now, t_start, t_end = (ops.adapt_datetimefield_value(t) for t in (now, start, end))
-    t_ahead = ops.adapt_datetimefield_value(learn_ahead_limit(now))
     topics = list(topic_ids or [])
-    active = [learner_id, bank_id, t_now, *topics]
-    new_pool = [bank_id, learner_id, t_now, *topics]
-    params = [
-        *active,
-        t_end,
-        *active,
-        t_end,
-        *new_pool,
-        new_limit,
-        *active,
-        t_now,
-        *active,
-        t_end,
-        *new_pool,
-        learner_id,
-        *new_pool,
-        *active,
-        t_ahead,
-        *active,
-        t_now,
-        learner_id,
-        bank_id,
-        t_start,
-        t_end,
-    ]
+    params = {
+        "learner": learner_id,
+        "bank": bank_id,
+        "now": ops.adapt_datetimefield_value(now),
+        "start": ops.adapt_datetimefield_value(start),
+        "end": ops.adapt_datetimefield_value(end),
+        "ahead": ops.adapt_datetimefield_value(learn_ahead_limit(now)),
+        "new_limit": new_limit,
+        **{f"t{n}": topic for n, topic in enumerate(topics)},
+    }
     with connection.cursor() as cursor:
-        cursor.execute(_snapshot_sql(len(topics)), params)
+        cursor.execute(_snapshot_sql(len(topics), rules), params)
         row = cursor.fetchone()
-    next_due = row[11]
+    next_due = row[10]
     if next_due is not None and not isinstance(next_due, datetime):
         next_due = datetime.fromisoformat(str(next_due))  # SQLite returns text
     if next_due is not None and next_due.tzinfo is None:
         next_due = next_due.replace(tzinfo=UTC)
-    return QueueSnapshot(*(int(v) for v in row[:6]), *row[6:11], next_due=next_due)
+    return QueueSnapshot(*(int(v) for v in row[:6]), *row[6:10], next_due=next_due)
 
 
 def queue_context(
@@ -257,6 +233,7 @@ def queue_context(
         # One past the limit: after a new card leaves the pool, min(pool - 1, limit) is exact.
         new_limit=enrollment.new_per_day + 1,
         topic_ids=topic_ids,
+        rules=SiblingRules.of(profile),
     )
     done = DoneToday(new=snap.new_done, reviews=snap.reviews_done, total=snap.total_done)
     new_left = max(0, enrollment.new_per_day - done.new)
@@ -330,63 +307,3 @@ def counts_after_review(
 
 def learn_ahead_limit(now: datetime) -> datetime:
     return now + timedelta(minutes=conf.get("LEARN_AHEAD_MINUTES"))
-
-
-# --- hot-path lookups (see quizzes/rawfetch.py for why these are hand-written) ---------------
-
-
-@lru_cache(maxsize=8)
-def _lookup_sql(name: str, vendor: str) -> str:
-    state, card, question = (
-        CardState._meta.db_table,
-        Card._meta.db_table,
-        Question._meta.db_table,
-    )
-    if name == "card":
-        return (
-            f"SELECT {rawfetch.columns(Card, 'c')}, {rawfetch.columns(Question, 'q')} FROM {card} c"
-            f" JOIN {question} q ON q.id = c.question_id WHERE c.id = %s"
-        )
-    if name == "state":
-        return (
-            f"SELECT {rawfetch.columns(CardState, 's')}, {rawfetch.columns(Card, 'c')},"
-            f" {rawfetch.columns(Question, 'q')} FROM {state} s JOIN {card} c ON c.id = s.card_id"
-            f" JOIN {question} q ON q.id = c.question_id WHERE s.id = %s"
-        )
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return (
-        f"SELECT {rawfetch.columns(CardState, 's')} FROM {state} s"
-        f" WHERE s.learner_id = %s AND s.card_id = %s{lock}"
-    )
-
-
-def card_with_question(*, card_id: int) -> Card | None:
-    """The card and its question (one indexed lookup), or None."""
-    got = rawfetch.fetch_one(_lookup_sql("card", connection.vendor), [card_id], [Card, Question])
-    if got is None:
-        return None
-    card, question = got
-    card.question = question
-    return card
-
-
-def state_with_card(*, state_id: int) -> CardState | None:
-    """A card state with its card and question loaded, or None."""
-    got = rawfetch.fetch_one(
-        _lookup_sql("state", connection.vendor), [state_id], [CardState, Card, Question]
-    )
-    if got is None:
-        return None
-    state, card, question = got
-    card.question = question
-    state.card = card
-    return state
-
-
-def state_locked(*, learner_id: int, card_id: int) -> CardState | None:
-    """The learner's state row of a card, locked for this transaction (FOR UPDATE where the
-    database has row locks; SQLite's IMMEDIATE transactions already serialise writers)."""
-    got = rawfetch.fetch_one(
-        _lookup_sql("lock", connection.vendor), [learner_id, card_id], [CardState]
-    )
-    return got[0] if got else None
