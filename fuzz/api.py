@@ -157,6 +157,11 @@ def main() -> int:
                 str(options.workers),
                 "--log-level",
                 "warning",
+                # No request-line limit, as behind nginx (docs/deployment.md): gunicorn's
+                # largest (8190) is shorter than a valid study/next?topics= (50 slugs of up
+                # to 200 characters), so its own HTML 414 would answer a valid request.
+                "--limit-request-line",
+                "0",
             ],
             cwd=ROOT,
             env=env,

@@ -1,7 +1,8 @@
 """Page numbers for most lists; a cursor for the review log, which only grows.
 
 `page_size` must be a whole number from 1 to the list's maximum: anything else is a 400 (DRF
-would silently use the default), and the schema states the bounds.
+would silently use the default), and the schema states the bounds. Likewise `page`, when given,
+must be a whole number from 1 (DRF reads an empty one as page 1); a page past the end is a 404.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 PAGE_SIZE_INVALID = "Must be a whole number from 1 to {maximum}."
+PAGE_INVALID = "Must be a whole number from 1 (or 'last')."
 
 
 class _StrictPageSize:
@@ -61,6 +63,14 @@ class PageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: [PAGE_INVALID]})
+        return int(raw)
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
