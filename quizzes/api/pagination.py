@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 PAGE_SIZE_INVALID = "Must be a whole number from 1 to {maximum}."
-PAGE_INVALID = "Must be a whole number from 1 (or 'last')."
+PAGE_INVALID = "Must be a whole number from 1."
 
 
 class _StrictPageSize:
@@ -39,6 +39,8 @@ class _StrictPageSize:
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)  # type: ignore[misc]
         for parameter in parameters:
+            if parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {
                     **parameter["schema"],
@@ -63,11 +65,12 @@ class PageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    last_page_strings = ()  # the schema says an integer: DRF's "last" is not one
 
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         raw = request.query_params.get(self.page_query_param)
-        if raw is None or raw in self.last_page_strings:
-            return super().get_page_number(request, paginator)
+        if raw is None:
+            return 1
         if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
             raise ValidationError({self.page_query_param: [PAGE_INVALID]})
         return int(raw)

@@ -58,6 +58,8 @@ def test_every_operation_documents_its_errors():
                 assert "404" in codes, where
             if "requestBody" in operation and method != "delete":
                 assert "400" in codes, where
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "400" in codes, where  # a query value the schema forbids
         for code in codes - {"200", "201", "202", "204"}:
             ref = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]
             assert ref == "#/components/schemas/Error", where

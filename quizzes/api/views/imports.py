@@ -90,7 +90,7 @@ def _run_response(request: Request, run: ImportRun, *, created: bool = True) -> 
     summary="A bank's imports (instructors)",
     description="Newest first; each without its errors and diff (GET one for those).",
     parameters=[BANK_SLUG],
-    responses={200: ImportRunSummarySerializer(many=True), **errors(*READ, 403, 404)},
+    responses={200: ImportRunSummarySerializer(many=True), **errors(400, *READ, 403, 404)},
 )
 @extend_schema(
     methods=["POST"],
