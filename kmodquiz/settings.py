@@ -323,6 +323,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "quizzes.api.schema_hooks.forbid_nul_in_request_text",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "CardStatusEnum": "quizzes.models.CardStatus",

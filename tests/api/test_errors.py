@@ -307,3 +307,28 @@ def test_a_number_where_the_schema_says_string_is_refused(world, client_as):
 def test_an_empty_optional_query_value_is_refused_too(world, client_as):
     error = assert_error(client_as("learner").get("/api/v1/me/progress?bank="), 400, "invalid")
     assert list(error["fields"]) == ["bank"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_a_boolean_setting_takes_only_true_or_false(world, client_as, value):
+    response = client_as("learner").patch(
+        "/api/v1/me/profile", {"bury_review_siblings": value}, format="json"
+    )
+    error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
+    assert list(error["fields"]) == ["bury_review_siblings"]
+
+
+@pytest.mark.parametrize("topics", ["", "commands,,locking", ","])
+def test_an_empty_topic_slug_is_refused(world, client_as, topics):
+    response = client_as("learner").get("/api/v1/banks/kmod/study/next", {"topics": topics})
+    error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
+    assert list(error["fields"]) == ["topics"]
+
+
+def test_request_text_in_the_schema_refuses_nul(world):
+    from tests.api.test_schema import schema
+
+    title = schema()["components"]["schemas"]["PatchedBankUpdateRequest"]["properties"]["title"]
+    assert title["pattern"] == "^[^\\x00]*$"
+    response_title = schema()["components"]["schemas"]["Bank"]["properties"]["title"]
+    assert "pattern" not in response_title

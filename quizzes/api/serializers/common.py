@@ -38,6 +38,18 @@ class StrictSlugField(_StringOnly, serializers.SlugField):
     pass
 
 
+NOT_A_BOOLEAN = "Must be true or false."
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only (DRF would take 0, 1, "yes"…, which the schema forbids)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(NOT_A_BOOLEAN, code="invalid")
+        return data
+
+
 # --- shared -----------------------------------------------------------------------------------
 class ProblemSerializer(serializers.Serializer):
     """One problem of a file that cannot be imported."""

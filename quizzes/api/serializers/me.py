@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.serializers.banks import UserBriefSerializer
-from quizzes.api.serializers.common import StrictCharField, StrictSlugField
+from quizzes.api.serializers.common import StrictBooleanField, StrictCharField, StrictSlugField
 from quizzes.models import (
     ApiTokenScope,
     CardStatus,
@@ -38,10 +38,10 @@ class ProfileSerializer(serializers.ModelSerializer):
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
-    bury_new_siblings = serializers.BooleanField(
+    bury_new_siblings = StrictBooleanField(
         help_text="A cloze's other new cards wait for the next day once one was studied today."
     )
-    bury_review_siblings = serializers.BooleanField(
+    bury_review_siblings = StrictBooleanField(
         help_text="Likewise its other cards due for review today."
     )
 
@@ -200,7 +200,7 @@ class TokenCreatedSerializer(TokenSerializer):
 
 class TokenCreateSerializer(serializers.Serializer):
     name = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    read_only = serializers.BooleanField(default=False)
+    read_only = StrictBooleanField(default=False)
     banks = serializers.ListField(
         child=StrictSlugField(),
         required=False,

@@ -11,6 +11,7 @@ from quizzes.api.serializers.common import (
     MarkdownSerializer,
     PreviewSerializer,
     QueueCountsSerializer,
+    StrictBooleanField,
     StrictCharField,
     StrictSlugField,
 )
@@ -127,7 +128,7 @@ class ReviewCreateSerializer(AnswerSerializer):
         help_text="Optional for graded kinds (wrong → Again, right → Good); required for "
         "flashcards.",
     )
-    override = serializers.BooleanField(
+    override = StrictBooleanField(
         required=False,
         default=False,
         help_text='"I was right": overrides a wrong verdict on a short-answer, shell-command or '

@@ -51,6 +51,7 @@ CARD_NOT_FOUND = "No card with this id in a bank you are enrolled in."
 HISTORY_LIMIT = 100
 MAX_TOPICS = 50
 TOO_MANY_TOPICS = "At most {maximum} topics."
+EMPTY_TOPIC = "A topic slug is empty: leave the parameter out, or name topics separated by commas."
 
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"  # 1 to 200 visible ASCII characters
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -94,8 +95,13 @@ def _card(request: Request, pk: int) -> Card:
 
 
 def _topics(request: Request) -> list[str]:
-    raw = request.query_params.get("topics", "")
-    topics = list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
+    raw = request.query_params.get("topics")
+    if raw is None:
+        return []
+    parts = [t.strip() for t in raw.split(",")]
+    if "" in parts:  # `topics=` or `a,,b`: the schema's items are never empty
+        raise ValidationError({"topics": [EMPTY_TOPIC]})
+    topics = list(dict.fromkeys(parts))
     if len(topics) > MAX_TOPICS:
         # Each slug is a condition in one SQL statement: SQLite refuses a too large expression.
         raise ValidationError({"topics": [TOO_MANY_TOPICS.format(maximum=MAX_TOPICS)]})
