@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from http import HTTPStatus
 
 import pytest
@@ -45,3 +46,9 @@ def test_a_forged_forwarded_for_does_not_escape_the_api_throttle(settings):
         for n in range(3)
     ]
     assert codes == [HTTPStatus.UNAUTHORIZED, HTTPStatus.UNAUTHORIZED, 429]
+
+
+def test_a_request_without_a_peer_address_gets_a_storable_one(settings):
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert ipaddress.ip_address(client_address(request)).is_unspecified
