@@ -351,3 +351,10 @@ def test_retired_bank_reviews_stay_readable(world, client_as, now):
     assert learner.get("/api/v1/banks/kmod").json()["retired_at"] is not None
     assert len(results(learner.get("/api/v1/me/reviews"))) == 1
     assert Card.objects.filter(bank=world.bank).exists()
+
+
+def test_a_blank_name_in_a_bulk_enrolment_matches_nobody(world, client_as):
+    response = client_as("instructor").post(
+        "/api/v1/banks/kmod/enrollments", {"users": ["  "]}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["enrolled"] == []

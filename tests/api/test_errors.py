@@ -332,3 +332,8 @@ def test_request_text_in_the_schema_refuses_nul(world):
     assert title["pattern"] == "^[^\\x00]*$"
     response_title = schema()["components"]["schemas"]["Bank"]["properties"]["title"]
     assert "pattern" not in response_title
+
+
+def test_a_blank_topic_item_names_no_topic(world, client_as):
+    response = client_as("learner").get("/api/v1/banks/kmod/study/next", {"topics": " "})
+    assert response.status_code == HTTPStatus.OK

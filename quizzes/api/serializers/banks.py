@@ -104,7 +104,8 @@ class EnrollmentUpdateSerializer(serializers.Serializer):
 
 class BulkEnrollSerializer(serializers.Serializer):
     users = serializers.ListField(
-        child=StrictCharField(max_length=254),
+        # Taken as sent (not trimmed): "  " is a name that matches nobody, not a blank one.
+        child=StrictCharField(max_length=254, min_length=1, trim_whitespace=False),
         allow_empty=False,
         min_length=1,
         max_length=1000,

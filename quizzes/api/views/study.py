@@ -98,10 +98,11 @@ def _topics(request: Request) -> list[str]:
     raw = request.query_params.get("topics")
     if raw is None:
         return []
-    parts = [t.strip() for t in raw.split(",")]
+    parts = raw.split(",")
     if "" in parts:  # `topics=` or `a,,b`: the schema's items are never empty
         raise ValidationError({"topics": [EMPTY_TOPIC]})
-    topics = list(dict.fromkeys(parts))
+    # Spaces around a slug are dropped (a blank item then names no topic).
+    topics = list(dict.fromkeys(t.strip() for t in parts if t.strip()))
     if len(topics) > MAX_TOPICS:
         # Each slug is a condition in one SQL statement: SQLite refuses a too large expression.
         raise ValidationError({"topics": [TOO_MANY_TOPICS.format(maximum=MAX_TOPICS)]})
