@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import fuzz-api deploy-check clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load fuzz-api deploy-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,14 @@ bench-api: install-dev
 
 bench-import: install-dev
 	$(PY) bench/import_speed.py
+
+# Faults (a worker killed, PostgreSQL restarted) and load (50 learners for 60 s) against
+# gunicorn on loopback; both start their own PostgreSQL (docs/deployment.md).
+bench-faults: install-dev
+	$(PY) bench/faults.py
+
+bench-load: install-dev
+	$(PY) bench/load.py
 
 # The README's screenshots (docs/screenshots/*.png), from a throwaway demo database.
 screenshots: install-dev

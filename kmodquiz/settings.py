@@ -8,8 +8,13 @@ DEBUG          "1"/"true" to enable (default on for local development, off in pr
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
-               request; tests), or a dotted backend path (an RQ/Redis backend at scale)
+               request; tests), "rq" (Redis, run `manage.py rqworker`) or a dotted backend path
 KMODQUIZ_LTI_ENABLED  "0" leaves the LTI 1.3 tool (quizzes.lti) out: no app, URLs or middleware
+KMODQUIZ_ELAPSED_DAYS  "learner-days" (default, as Anki) or "24h" (as fsrs): how the scheduler
+               counts the time since a card's last review
+KMODQUIZ_OPTIMISER_MIN_REVIEWS  reviews a learner needs before fitted parameters can be kept (400)
+TASKS_REDIS_URL, SESSION_ENGINE, STATIC_ROOT ...: see the scale-out block below and
+               docs/deployment.md, which lists every variable
 """
 
 from __future__ import annotations
@@ -161,6 +166,7 @@ def _tasks_from_env(name: str) -> dict:
         "db": "django_tasks_db.DatabaseBackend",
         "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         "dummy": "django_tasks.backends.dummy.DummyBackend",
+        "rq": "django_tasks_rq.RQBackend",
     }.get(name, name)
     return {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
 
@@ -183,6 +189,27 @@ AXES_LOCKOUT_TEMPLATE = "quizzes/accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged (personal data)
 AXES_VERBOSE = False
+# --- Scale-out (issue 13, part B): Redis for the task queue and, optionally, sessions ---------
+# The RQ backend keeps its queue in Redis (TASKS_REDIS_URL); `manage.py rqworker --job-class
+# django_tasks_rq.Job --with-scheduler default` runs the tasks (its scheduler moves deferred
+# ones onto the queue when they are due).
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1"),
+            # A task (a large import, fitting parameters) may take minutes; never hours.
+            "DEFAULT_TIMEOUT": int(os.environ.get("TASKS_TIMEOUT", "1800")),
+        }
+    }
+# Sessions live in the database (every node sees them). "cached_db" reads them from the shared
+# cache first and still writes them through to the database, so flushing Redis signs nobody out.
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}.get(os.environ.get("SESSION_ENGINE", "db"), os.environ.get("SESSION_ENGINE", "db"))
+# --- end of the scale-out block ---------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,7 +224,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -360,6 +387,11 @@ KMODQUIZ = {
     "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
     # A rotated-out tool key stays in the JWKS this long (platforms cache keys).
     "LTI_KEY_GRACE_DAYS": int(os.environ.get("KMODQUIZ_LTI_KEY_GRACE_DAYS", "7")),
+    # Time since a card's last review: "learner-days" (as Anki) or "24h" (as fsrs); see README.
+    "ELAPSED_DAYS": os.environ.get("KMODQUIZ_ELAPSED_DAYS", "learner-days"),
+    # Personal parameters are kept only with this many reviews (docs/scheduler.md).
+    "OPTIMISER_MIN_REVIEWS": int(os.environ.get("KMODQUIZ_OPTIMISER_MIN_REVIEWS", "400")),
+    "OPTIMISER_MIN_TEST_ITEMS": 50,
     # Imports: the largest file accepted, and the size from which an import runs as a
     # background task (an Anki package always does).
     "IMPORT_MAX_BYTES": int(os.environ.get("KMODQUIZ_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
@@ -369,6 +401,13 @@ KMODQUIZ = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The level is the handler's too: records that Django's own loggers (django.request…)
+    # propagate to the root's handler skip the root logger's level.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

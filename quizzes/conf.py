@@ -16,6 +16,13 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "LTI_SCORE_INTERVAL_MINUTES": 5,
     "LTI_KEY_GRACE_DAYS": 7,
+    # Personal scheduler parameters are kept only with this many live reviews (Anki's minimum
+    # for optimising) and this many held-out later items to test them on.
+    "OPTIMISER_MIN_REVIEWS": 400,
+    # Time since a card's last review: "learner-days" as Anki counts it, or "24h" as fsrs does
+    # (whole 24-hour periods). bench/scheduler_sim.py compares them; README has the figures.
+    "ELAPSED_DAYS": "learner-days",
+    "OPTIMISER_MIN_TEST_ITEMS": 50,
     "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     "IMPORT_TASK_THRESHOLD": 500,
 }

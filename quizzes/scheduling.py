@@ -21,9 +21,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
 
+from quizzes import optimiser as _optimiser
+
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS = (AGAIN, HARD, GOOD, EASY)
+# Elapsed time: the learner's days, as Anki counts them (today minus the day of the last
+# review, the day starting at their day start), or fsrs's whole 24-hour periods.
+LEARNER_DAYS, HOURS_24 = "learner-days", "24h"
+ELAPSED_MODES = (LEARNER_DAYS, HOURS_24)
 DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 
 _TO_FSRS_STATE = {
@@ -76,6 +82,10 @@ class Config:
     parameters: Sequence[float] = ()
     maximum_interval: int = 36500
     enable_fuzzing: bool = True
+    # How time since the last review is counted (see elapsed_days), and the learner's day.
+    elapsed: str = LEARNER_DAYS
+    tz_name: str = "UTC"
+    day_start_hour: int = 4
 
 
 class _SeededScheduler(fsrs.Scheduler):
@@ -118,9 +128,25 @@ def _scheduler(config: Config, seed: int) -> fsrs.Scheduler:
     )
 
 
-def _to_fsrs(schedule: Schedule, now: datetime) -> fsrs.Card:
+def elapsed_days(last_review: datetime, *, now: datetime, config: Config) -> int:
+    """Whole days since the last review: learner days (Anki) or 24-hour periods (fsrs)."""
+    now, last_review = _require_utc(now), _require_utc(last_review, "last_review")
+    if config.elapsed == HOURS_24:
+        return max(0, (now - last_review).days)
+    day = {"tz_name": config.tz_name, "day_start_hour": config.day_start_hour}
+    return max(0, (learner_date(now, **day) - learner_date(last_review, **day)).days)
+
+
+def _to_fsrs(schedule: Schedule, now: datetime, config: Config) -> fsrs.Card:
     if schedule.status == NEW:
         return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=now)
+    last_review = None
+    if schedule.last_review is not None:
+        # fsrs counts whole 24-hour periods since `last_review`; it is handed the instant that
+        # many of the configured days before now, so that it counts those instead.
+        last_review = now - timedelta(
+            days=elapsed_days(schedule.last_review, now=now, config=config)
+        )
     return fsrs.Card(
         card_id=1,
         state=_TO_FSRS_STATE[schedule.status],
@@ -128,9 +154,7 @@ def _to_fsrs(schedule: Schedule, now: datetime) -> fsrs.Card:
         stability=schedule.stability,
         difficulty=schedule.difficulty,
         due=_require_utc(schedule.due or now, "due"),
-        last_review=_require_utc(schedule.last_review, "last_review")
-        if schedule.last_review
-        else None,
+        last_review=last_review,
     )
 
 
@@ -168,7 +192,7 @@ def _answer(
     schedule: Schedule, rating: int, now: datetime, config: Config, card_id: int, learner_id: int
 ) -> Schedule:
     scheduler = _scheduler(config, fuzz_seed(card_id, schedule.reps, learner_id))
-    card, _log = scheduler.review_card(_to_fsrs(schedule, now), fsrs.Rating(rating), now)
+    card, _log = scheduler.review_card(_to_fsrs(schedule, now, config), fsrs.Rating(rating), now)
     lapsed = schedule.status == REVIEW and rating == AGAIN
     return Schedule(
         status=_FROM_FSRS_STATE[card.state],
@@ -228,7 +252,7 @@ def retrievability(schedule: Schedule, *, now: datetime, config: Config) -> floa
         return 0.0
     now = _require_utc(now)
     scheduler = _scheduler(config, 0)  # no fuzz is drawn here
-    return float(scheduler.get_card_retrievability(_to_fsrs(schedule, now), now))
+    return float(scheduler.get_card_retrievability(_to_fsrs(schedule, now, config), now))
 
 
 def reset(schedule: Schedule) -> Schedule:
@@ -298,4 +322,30 @@ def date_bounds(day: date, *, tz_name: str, day_start_hour: int) -> tuple[dateti
     tz = zone(tz_name)
     return _local_start(day, day_start_hour, tz), _local_start(
         day + timedelta(days=1), day_start_hour, tz
+    )
+
+
+# --- personal parameters (fitted by fsrs-rs, behind quizzes.optimiser) --------------------------
+
+HistoryReview = _optimiser.HistoryReview
+FitOutcome = _optimiser.FitOutcome
+Evaluation = _optimiser.Evaluation
+
+
+def fit_parameters(
+    history: Sequence[HistoryReview],
+    *,
+    current: Sequence[float],
+    reviews: int,
+    min_reviews: int,
+    min_test_items: int,
+) -> FitOutcome:
+    """Fit FSRS parameters to a learner's history; keep them only if they beat `current` on the
+    later reviews held out from the fit (see quizzes.optimiser.fit_and_compare)."""
+    return _optimiser.fit_and_compare(
+        history,
+        current=current,
+        reviews=reviews,
+        min_reviews=min_reviews,
+        min_test_items=min_test_items,
     )

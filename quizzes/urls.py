@@ -12,6 +12,12 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/data/", account.my_data, name="my-data"),
     path("settings/delete/", account.account_delete_page, name="account-delete"),
+    path("settings/optimise/", views.settings_optimise, name="settings-optimise"),
+    path(
+        "settings/parameters/default/",
+        views.settings_parameters_reset,
+        name="settings-parameters-default",
+    ),
     path("banks/<slug:slug>/", views.bank_detail, name="bank-detail"),
     path("banks/<slug:slug>/enroll/", views.bank_enroll, name="bank-enroll"),
     path("banks/<slug:slug>/leave/", views.bank_unenroll, name="bank-unenroll"),

@@ -1,4 +1,8 @@
-"""Shared fixtures: pinned time, fuzzing off, and the PostgreSQL/browser markers' rules."""
+"""Shared fixtures: pinned time, fuzzing off, and the PostgreSQL/browser markers' rules.
+
+KMODQUIZ_DATABASE_TESTS_ONLY=1 keeps only the tests that use the database (.ci/run's PostgreSQL
+pass: the rest cannot behave differently on another database and already ran on SQLite).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,42 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
+from tests.deploy.servers import missing_servers
+
 _skipped_required: list[str] = []
+REQUIRED_BY_CI = {
+    "postgres": "KMODQUIZ_REQUIRE_POSTGRES",
+    "browser": "KMODQUIZ_REQUIRE_BROWSER",
+    "scaleout": "KMODQUIZ_REQUIRE_SCALEOUT",
+}
 
 
 def _requires(marker: str) -> bool:
-    env = {"postgres": "KMODQUIZ_REQUIRE_POSTGRES", "browser": "KMODQUIZ_REQUIRE_BROWSER"}[marker]
-    return os.environ.get(env, "").lower() in {"1", "true", "yes"}
+    return os.environ.get(REQUIRED_BY_CI[marker], "").lower() in {"1", "true", "yes"}
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & _DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("KMODQUIZ_DATABASE_TESTS_ONLY", "").lower() in {"1", "true", "yes"}:
+        # The second CI pass (PostgreSQL) reruns only what a database can change: a test that
+        # never touches the database (grading, parsers, the bank's checks) ran on the first.
+        kept = [item for item in items if _uses_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+        items[:] = kept
     is_postgres = connection.vendor == "postgresql"
+    missing = missing_servers()
     for item in items:
+        if "scaleout" in item.keywords and missing:
+            item.add_marker(
+                pytest.mark.skip(reason="starts its own servers; missing: " + ", ".join(missing))
+            )
         if "postgres" in item.keywords and not is_postgres:
             item.add_marker(
                 pytest.mark.skip(
@@ -30,7 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped:
-        for marker in ("postgres", "browser"):
+        for marker in REQUIRED_BY_CI:
             if marker in report.keywords and _requires(marker):
                 _skipped_required.append(f"{report.nodeid} ({marker})")
 

@@ -349,3 +349,77 @@ def test_hard_good_and_easy_keep_anki_order_on_review_relearning_and_graduation(
             schedule, rating, now=START, config=NO_FUZZ, card_id=5, learner_id=2
         )
         assert after.due == due
+
+
+# --- elapsed time in learner days ---------------------------------------------------------------
+
+LEARNER = scheduling.Config(enable_fuzzing=False, tz_name="Europe/Berlin", day_start_hour=4)
+HOURS = scheduling.Config(
+    enable_fuzzing=False, tz_name="Europe/Berlin", day_start_hour=4, elapsed=scheduling.HOURS_24
+)
+# 08:21 UTC is 09:21 in Berlin; two days later the learner studies at 09:00 local.
+REVIEWED = datetime(2026, 3, 2, 8, 21, tzinfo=UTC)
+SESSION = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+
+
+def _in_review(last_review: datetime) -> scheduling.Schedule:
+    return scheduling.Schedule(
+        status=CardStatus.REVIEW,
+        stability=2.3,
+        difficulty=5.0,
+        due=last_review + timedelta(days=2),
+        last_review=last_review,
+        reps=2,
+    )
+
+
+def test_a_card_due_at_0921_answered_in_a_0900_session_two_days_on_has_waited_two_days() -> None:
+    assert scheduling.elapsed_days(REVIEWED, now=SESSION, config=LEARNER) == 2
+    assert scheduling.elapsed_days(REVIEWED, now=SESSION, config=HOURS) == 1  # 47 h 39 min
+
+
+@pytest.mark.parametrize(
+    ("last", "now", "days"),
+    [
+        # 03:59 and 04:01 Berlin are a day apart (the day starts at 04:00) though 2 minutes apart.
+        (datetime(2026, 3, 2, 2, 59, tzinfo=UTC), datetime(2026, 3, 2, 3, 1, tzinfo=UTC), 1),
+        # 23:00 and 02:00 Berlin the next night are the same learner day.
+        (datetime(2026, 3, 2, 22, 0, tzinfo=UTC), datetime(2026, 3, 3, 1, 0, tzinfo=UTC), 0),
+        # Across the spring change (29 March): the 23-hour day still counts as one.
+        (datetime(2026, 3, 28, 9, 0, tzinfo=UTC), datetime(2026, 3, 29, 8, 0, tzinfo=UTC), 1),
+    ],
+)
+def test_learner_days_follow_the_day_start_and_dst(
+    last: datetime, now: datetime, days: int
+) -> None:
+    assert scheduling.elapsed_days(last, now=now, config=LEARNER) == days
+
+
+def test_learner_days_give_the_stability_of_the_days_the_learner_waited() -> None:
+    schedule = _in_review(REVIEWED)
+    by_day = scheduling.review(schedule, 3, now=SESSION, config=LEARNER, card_id=1, learner_id=1)
+    by_24h = scheduling.review(schedule, 3, now=SESSION, config=HOURS, card_id=1, learner_id=1)
+    # As if exactly two 24-hour periods had passed: what fsrs gives for an elapsed time of 2.
+    two_days = scheduling.review(
+        schedule, 3, now=REVIEWED + timedelta(days=2), config=HOURS, card_id=1, learner_id=1
+    )
+    assert by_day.stability == pytest.approx(two_days.stability)
+    assert by_day.stability > by_24h.stability
+    assert scheduling.retrievability(schedule, now=SESSION, config=LEARNER) < (
+        scheduling.retrievability(schedule, now=SESSION, config=HOURS)
+    )
+
+
+@pytest.mark.parametrize("config", [LEARNER, HOURS], ids=["learner-days", "24h"])
+@pytest.mark.parametrize("hours_later", [1, 20, 23.5, 26, 47.6, 49, 200])
+def test_previews_equal_reviews_whichever_way_time_is_counted(
+    config: scheduling.Config, hours_later: float
+) -> None:
+    for schedule in (_in_review(REVIEWED), scheduling.Schedule()):
+        now = REVIEWED + timedelta(hours=hours_later)
+        previews = scheduling.preview(schedule, now=now, config=config, card_id=3, learner_id=2)
+        for rating in scheduling.RATINGS:
+            after = scheduling.review(
+                schedule, rating, now=now, config=config, card_id=3, learner_id=2
+            )
+            assert after.due == previews[rating]

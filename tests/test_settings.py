@@ -63,6 +63,7 @@ def test_local_defaults_are_sqlite_and_localhost():
     [
         (None, "django_tasks_db.DatabaseBackend"),
         ("immediate", "django_tasks.backends.immediate.ImmediateBackend"),
+        ("rq", "django_tasks_rq.RQBackend"),
         ("django_tasks_rq.RQBackend", "django_tasks_rq.RQBackend"),
     ],
 )
@@ -70,3 +71,41 @@ def test_tasks_backend_comes_from_the_environment(value, backend):
     env = {} if value is None else {"TASKS_BACKEND": value}
     result = settings_in_subprocess(env, "s.TASKS['default']['BACKEND']")
     assert result.stdout.strip() == backend
+
+
+def test_the_rq_backend_installs_django_rq_with_the_queue_on_tasks_redis_url():
+    result = settings_in_subprocess(
+        {"TASKS_BACKEND": "rq", "TASKS_REDIS_URL": "redis://queue.example:6380/3"},
+        "('django_rq' in s.INSTALLED_APPS, s.RQ_QUEUES['default']['URL'])",
+    )
+    assert result.stdout.strip() == "(True, 'redis://queue.example:6380/3')"
+    without = settings_in_subprocess(
+        {}, "('django_rq' in s.INSTALLED_APPS, hasattr(s, 'RQ_QUEUES'))"
+    )
+    assert without.stdout.strip() == "(False, False)"
+
+
+@pytest.mark.parametrize(
+    ("value", "engine"),
+    [
+        (None, "django.contrib.sessions.backends.db"),
+        ("cached_db", "django.contrib.sessions.backends.cached_db"),
+        ("cache", "django.contrib.sessions.backends.cache"),
+        ("django.contrib.sessions.backends.file", "django.contrib.sessions.backends.file"),
+    ],
+)
+def test_the_session_engine_comes_from_the_environment(value, engine):
+    env = {} if value is None else {"SESSION_ENGINE": value}
+    result = settings_in_subprocess(env, "s.SESSION_ENGINE")
+    assert result.stdout.strip() == engine
+
+
+def test_a_redis_cache_url_selects_djangos_redis_cache():
+    result = settings_in_subprocess(
+        {"CACHE_URL": "redis://cache.example:6379/0", "STATIC_ROOT": "/srv/static"},
+        "(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], str(s.STATIC_ROOT))",
+    )
+    assert result.stdout.strip() == (
+        "('django.core.cache.backends.redis.RedisCache', 'redis://cache.example:6379/0', "
+        "'/srv/static')"
+    )

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from quizzes import scheduling, services, stats
 from quizzes.models import CardState, CardStatus, LearnerProfile, Rating, ReviewLog
 from quizzes.selectors import schedule_of, scheduler_config
+from quizzes.services.daily_stats import daily_stats_rebuild
 from tests.factories import EnrollmentFactory, QuestionFactory, TopicFactory, UserFactory, card_of
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,8 @@ def profile_of(user, tz="UTC", hour=4, retention=0.9) -> LearnerProfile:
 
 
 def log_at(learner, card, when, *, rating=Rating.GOOD, status_before=CardStatus.REVIEW):
-    return ReviewLog.objects.create(
+    """A review in the log, and in the per-day sums as the services would count it."""
+    log = ReviewLog.objects.create(
         learner=learner,
         card=card,
         bank_id=card.bank_id,
@@ -33,6 +35,8 @@ def log_at(learner, card, when, *, rating=Rating.GOOD, status_before=CardStatus.
         state_after={},
         due_after=when,
     )
+    daily_stats_rebuild(learner=learner)
+    return log
 
 
 @pytest.fixture(autouse=True)
@@ -93,10 +97,11 @@ def test_undone_reviews_do_not_keep_a_streak(learner, card, now):
     profile = profile_of(learner)
     log_at(learner, card, now - timedelta(days=1))
     ReviewLog.objects.update(undone_at=now)
+    daily_stats_rebuild(learner=learner)
     assert stats.streak(learner=learner, profile=profile, now=now) == 0
 
 
-def test_a_long_streak_widens_the_window_until_it_breaks(learner, card, now):
+def test_a_long_streak_is_counted_to_its_start(learner, card, now):
     profile = profile_of(learner)
     for days in range(100):
         log_at(learner, card, now - timedelta(days=days))
@@ -117,13 +122,16 @@ def test_retention_counts_only_reviews_of_cards_in_review_state(learner, card, n
     log_at(learner, card, now, rating=Rating.HARD)
     log_at(learner, card, now, rating=Rating.AGAIN, status_before=CardStatus.LEARNING)
     result = stats.retention(learner=learner, since=None)
+    assert stats.retention(learner=learner, since=now.date() + timedelta(days=1)).reviews == 0
     assert (result.reviews, result.passed, result.rate) == (2, 1, 0.5)
     assert stats.retention(learner=UserFactory(), since=None).rate is None
 
 
+@pytest.mark.parametrize("elapsed", [scheduling.LEARNER_DAYS, scheduling.HOURS_24])
 @pytest.mark.parametrize("retention", [0.7, 0.8, 0.9, 0.95, 0.99])
-def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention):
-    profile = profile_of(learner, retention=retention)
+def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention, elapsed, settings):
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "ELAPSED_DAYS": elapsed}
+    profile = profile_of(learner, tz="America/New_York", hour=5, retention=retention)
     bank = EnrollmentFactory(learner=learner).bank
     config = scheduler_config(profile)
     states = []
@@ -143,7 +151,9 @@ def test_mastery_in_sql_agrees_with_fsrs_retrievability(learner, now, retention)
             )
         )
     in_sql = set(
-        stats.with_days_since_review(CardState.objects.filter(learner=learner), now=now)
+        stats.with_days_since_review(
+            CardState.objects.filter(learner=learner), now=now, config=config
+        )
         .filter(stats.mastered_q(config=config))
         .values_list("pk", flat=True)
     )
@@ -226,3 +236,31 @@ def test_a_parent_topic_rolls_up_its_subtopics_cards(learner, now):
     assert rows["mod_params/sysfs"] == (2, 1)
     assert rows["mod_params"] == (3, 2)
     assert rows["modXparams/other"] == (1, 0)
+
+
+@pytest.mark.parametrize("elapsed", [scheduling.LEARNER_DAYS, scheduling.HOURS_24])
+def test_topic_mastery_agrees_with_fsrs_retrievability(learner, now, elapsed, settings):
+    settings.KMODQUIZ = {**settings.KMODQUIZ, "ELAPSED_DAYS": elapsed}
+    profile = profile_of(learner, tz="Europe/Berlin", hour=4, retention=0.85)
+    bank = EnrollmentFactory(learner=learner).bank
+    topic = TopicFactory(bank=bank, slug="all")
+    config = scheduler_config(profile)
+    states = [
+        CardState.objects.create(
+            learner=learner,
+            card=card_of(QuestionFactory(bank=bank, kind="true_false", topics=[topic])),
+            bank=bank,
+            status=CardStatus.REVIEW,
+            stability=0.5 + n * 0.3,
+            difficulty=5.0,
+            due=now,
+            last_review=now - timedelta(days=n * 1.7, hours=n % 5),
+            reps=3,
+        )
+        for n in range(30)
+    ]
+    by_fsrs = sum(
+        scheduling.retrievability(schedule_of(s), now=now, config=config) >= 0.85 for s in states
+    )
+    [row] = stats.topic_mastery(learner=learner, now=now, config=config, bank_ids=[bank.pk])
+    assert row.mastered == by_fsrs and 0 < by_fsrs < len(states)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from quizzes.api.views import account, banks, courses, imports, me, questions, study, tokens
+from quizzes.api.views import (
+    account,
+    banks,
+    courses,
+    imports,
+    me,
+    parameters,
+    questions,
+    study,
+    tokens,
+)
 
 v1 = [
     path("ping", tokens.PingView.as_view(), name="api-ping"),
@@ -79,6 +89,7 @@ v1 = [
     path("me/profile", me.MyProfileView.as_view(), name="api-me-profile"),
     path("me/export", account.MyExportView.as_view(), name="api-me-export"),
     path("me/delete", account.MyAccountDeleteView.as_view(), name="api-me-delete"),
+    path("me/optimise", parameters.MyOptimiseView.as_view(), name="api-me-optimise"),
 ]
 
 urlpatterns = [

@@ -25,10 +25,12 @@ from quizzes.models.banks import (
 from quizzes.models.courses import Course, CourseMembership
 from quizzes.models.imports import ImportFile, ImportRun
 from quizzes.models.learners import Enrollment, LearnerProfile
+from quizzes.models.progress import DAILY_COUNTERS, DailyStat, ParameterFit
 from quizzes.models.reports import QuestionReport
 from quizzes.models.study import Attempt, CardState, CardStatus, Rating, ReviewLog
 
 __all__ = [
+    "DAILY_COUNTERS",
     "ApiTokenScope",
     "Attempt",
     "Bank",
@@ -39,10 +41,12 @@ __all__ = [
     "CardStatus",
     "Course",
     "CourseMembership",
+    "DailyStat",
     "Enrollment",
     "ImportFile",
     "ImportRun",
     "LearnerProfile",
+    "ParameterFit",
     "Question",
     "QuestionKind",
     "QuestionQuerySet",

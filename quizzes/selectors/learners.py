@@ -26,6 +26,9 @@ def scheduler_config(profile: LearnerProfile) -> scheduling.Config:
         parameters=tuple(profile.fsrs_parameters or ()),
         maximum_interval=conf.get("MAXIMUM_INTERVAL_DAYS"),
         enable_fuzzing=conf.get("ENABLE_FUZZING"),
+        elapsed=conf.get("ELAPSED_DAYS"),
+        tz_name=profile.timezone,
+        day_start_hour=profile.day_start_hour,
     )
 
 

@@ -14,6 +14,7 @@ from knox.models import get_token_model
 
 from quizzes.models import ApiTokenScope, Bank, Enrollment, LearnerProfile
 from quizzes.selectors import learner_profile_get
+from quizzes.services.daily_stats import daily_stats_rebuild
 
 TIMEZONE_UNKNOWN = "Unknown time zone: use an IANA name such as Europe/Berlin."
 EXPIRY_IN_PAST = "The expiry must be in the future."
@@ -46,6 +47,7 @@ def profile_update(*, learner: AbstractBaseUser, **changes: Any) -> LearnerProfi
     if "timezone" in changes and not timezone_is_valid(changes["timezone"]):
         raise ValidationError({"timezone": [TIMEZONE_UNKNOWN]}, code="invalid")
     profile = learner_profile_get(learner=learner)
+    old_day = (profile.timezone, profile.day_start_hour)
     enrollments = Enrollment.objects.filter(learner=learner)
     for name in ("new_per_day", "reviews_per_day"):
         if name in changes and changes[name] != getattr(profile, name):
@@ -56,7 +58,14 @@ def profile_update(*, learner: AbstractBaseUser, **changes: Any) -> LearnerProfi
     profile.full_clean(
         exclude=["user", "fsrs_parameters"], validate_unique=False, validate_constraints=False
     )
+    day_moved = any(
+        name in changes and changes[name] != before
+        for name, before in (("timezone", old_day[0]), ("day_start_hour", old_day[1]))
+    )
     profile.save()
+    if day_moved:
+        # Past reviews fall on other learner days now: the per-day sums follow.
+        daily_stats_rebuild(learner=learner, profile=profile)
     return profile
 
 

@@ -36,6 +36,7 @@ from quizzes.services.attempts import (
     override_allowed,
     verdict_of,
 )
+from quizzes.services.daily_stats import daily_stat_record
 from quizzes.services.queue import elapsed_ms_from_token
 from quizzes.services.states import (
     enrollment_for_card,
@@ -363,6 +364,7 @@ def _apply_review(
         response=response,
         overridden=overridden,
     )
+    daily_stat_record(log=log, profile=ctx.profile)
     if first.pk is not None:
         Attempt.objects.filter(pk=first.pk).update(review=log, closed_at=now, overridden=overridden)
     else:

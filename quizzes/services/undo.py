@@ -14,6 +14,7 @@ from quizzes import errors
 from quizzes.models import Bank, Card, ReviewLog
 from quizzes.selectors import learner_day, learner_profile_get
 from quizzes.services.attempts import attempt_reopen
+from quizzes.services.daily_stats import daily_stat_unrecord
 from quizzes.services.states import state_for_update, state_restore
 
 
@@ -53,5 +54,6 @@ def review_undo(
         state.save()
         log.undone_at = now
         log.save(update_fields=["undone_at"])
+        daily_stat_unrecord(log=log, profile=profile)
         attempt_reopen(log=log, now=now)
     return UndoResult(log=log, card=log.card)

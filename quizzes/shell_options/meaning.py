@@ -358,6 +358,37 @@ def _trace_cmd_run(call: Invocation, strict: bool, dropped: list[Given]) -> _Par
     return call.tool, list(call.given), [_operand("command", w) for w in call.positionals], []
 
 
+# zstd(1)'s switches that undo each other: of each pair, the one given last is what happens.
+_ZSTD_TOGGLES = (
+    ("--keep", "--rm"),
+    ("--check", "--no-check"),
+    ("--content-size", "--no-content-size"),
+    ("--sparse", "--no-sparse"),
+    ("--compress-literals", "--no-compress-literals"),
+    ("--row-match-finder", "--no-row-match-finder"),
+)
+
+
+TOGGLES: dict[str, tuple[tuple[str, str], ...]] = {"zstd": _ZSTD_TOGGLES}
+
+
+def undone_by(tool: str, name: str) -> set[str]:
+    """The options of `tool` that `name`, given after them, undoes (and that undo it)."""
+    return {other for pair in TOGGLES.get(tool, ()) if name in pair for other in pair} - {name}
+
+
+def _zstd(call: Invocation, strict: bool, dropped: list[Given]) -> _Parts:
+    tool, given, operands, keyed = _paths("file")(call, strict, dropped)
+    for pair in _ZSTD_TOGGLES:
+        names = [g.name for g in given if g.name in pair]
+        if len(set(names)) == 2:
+            # `zstd --rm -k f` keeps f: the earlier switch of the pair does nothing, so it is not
+            # set aside as implied either (feedback then names it as missing).
+            last = names[-1]
+            given = [g for g in given if g.name not in pair or g.name == last]
+    return tool, given, operands, keyed
+
+
 def _journalctl(call: Invocation, strict: bool, dropped: list[Given]) -> _Parts:
     given = list(call.given)
     if not strict and "--dmesg" in _names(given):
@@ -377,7 +408,7 @@ _RULES: dict[str, Callable[[Invocation, bool, list[Given]], _Parts]] = {
     "make": _make,
     "dkms": _dkms,
     "xz": _paths("file"),
-    "zstd": _paths("file"),
+    "zstd": _zstd,
     "sysctl": _sysctl,
     "lspci": _lspci,
     "journalctl": _journalctl,

@@ -9,7 +9,7 @@ from typing import Any
 
 from quizzes.shell_options import TOOLS, Arg, Effect, Given, Option, Tool, parse_invocation
 from quizzes.shell_options.commands import split_command
-from quizzes.shell_options.meaning import is_module_file, meaning_of
+from quizzes.shell_options.meaning import is_module_file, meaning_of, undone_by
 from quizzes.shell_variants.quoting import SAFE, quote
 from quizzes.shellwords import PWD, RELEASE, ShellSyntaxError, Stage, split_command_line
 
@@ -175,7 +175,11 @@ def _extra_ignorable(tool: Tool, options: list[Given], rng: random.Random) -> li
     pool = [
         o
         for o in tool.options
-        if o.effect.ignorable and o.arg is Arg.NONE and o.name not in present and not o.implies
+        if o.effect.ignorable
+        and o.arg is Arg.NONE
+        and o.name not in present
+        and not o.implies
+        and not undone_by(tool.name, o.name) & present  # `zstd --rm -k` keeps the files
     ]
     picked = rng.sample(pool, k=min(len(pool), rng.choice((0, 0, 1, 2))))
     return [Given(o.name, None, o.name, 0, o) for o in picked]

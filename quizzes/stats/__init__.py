@@ -1,5 +1,7 @@
 """Progress aggregates, computed in SQL: streak, reviews per day, retention, mastery, forecast,
-and a bank's cohort. One module per concern; this package re-exports them.
+and a bank's cohort. One module per concern (history: what grows with the log, read from the
+per-learner-day sums; learner: mastery and the forecast, from the card states; cohort); this
+package re-exports them.
 
 Definitions (shared by the API and the progress page):
 - a *learner day* starts at the learner's `day_start_hour` in their time zone;
@@ -17,20 +19,25 @@ from quizzes.stats.expressions import (
     mastered_q,
     with_days_since_review,
 )
-from quizzes.stats.learner import (
+from quizzes.stats.history import (
     MAX_DAYS,
     DayCount,
+    Retention,
+    WeekRetention,
+    learner_today,
+    retention,
+    retention_per_week,
+    reviews_per_day,
+    streak,
+    streaks,
+)
+from quizzes.stats.learner import (
     Mastery,
     Progress,
-    Retention,
     TopicMastery,
     due_forecast,
     learner_progress,
-    learner_today,
     mastery,
-    retention,
-    reviews_per_day,
-    streak,
     topic_mastery,
 )
 
@@ -43,6 +50,8 @@ __all__ = [
     "Progress",
     "Retention",
     "TopicMastery",
+    "WeekRetention",
+    "Mastery",
     "bank_cohort_progress",
     "cohort_progress",
     "days_until_retention",
@@ -52,8 +61,10 @@ __all__ = [
     "mastered_q",
     "mastery",
     "retention",
+    "retention_per_week",
     "reviews_per_day",
     "streak",
+    "streaks",
     "topic_mastery",
     "with_days_since_review",
 ]

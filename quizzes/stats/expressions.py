@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import NotSupportedError
@@ -75,6 +75,32 @@ class DaysSince(Func):
         return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
 
+class LearnerDaysSince(Func):
+    """Whole learner days from a timestamp column to the learner's `today`: today minus the
+    learner date of the timestamp (scheduling.elapsed_days with learner days)."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, *, today: date, tz_name: str, day_start_hour: int) -> None:
+        super().__init__(
+            Value(today, output_field=DateField()),
+            LearnerDate(expression, tz_name=tz_name, day_start_hour=day_start_hour),
+        )
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        raise NotSupportedError("LearnerDaysSince supports SQLite and PostgreSQL")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(julianday(%(expressions)s))"
+        return super().as_sql(
+            compiler, connection, template=template, arg_joiner=") - julianday(", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(%(expressions)s)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+
 def days_until_retention(config: scheduling.Config) -> float:
     """Whole days after a review until retrievability falls below the desired retention, per
     day of stability: R(t) = (1 + F·t/S)^D >= r  <=>  t <= S·(r^(1/D) − 1)/F.
@@ -90,7 +116,7 @@ def days_until_retention(config: scheduling.Config) -> float:
 
 def mastered_q(*, config: scheduling.Config) -> Q:
     """CardState rows (annotated by with_days_since_review) whose retrievability now is at
-    least the desired retention. FSRS counts whole elapsed days, hence the floor there."""
+    least the desired retention."""
     horizon = days_until_retention(config)
     return Q(
         status__gt=CardStatus.NEW,
@@ -100,5 +126,21 @@ def mastered_q(*, config: scheduling.Config) -> Q:
     )
 
 
-def with_days_since_review(states: QuerySet[CardState], *, now: datetime) -> QuerySet[CardState]:
-    return states.annotate(days_since_review=Floor(DaysSince("last_review", now=now)))
+def with_days_since_review(
+    states: QuerySet[CardState], *, now: datetime, config: scheduling.Config
+) -> QuerySet[CardState]:
+    """Annotate whole days since the last review, counted as the scheduler counts them
+    (scheduling.elapsed_days): learner days, or whole 24-hour periods."""
+    if config.elapsed == scheduling.HOURS_24:
+        return states.annotate(days_since_review=Floor(DaysSince("last_review", now=now)))
+    today = scheduling.learner_date(
+        now, tz_name=config.tz_name, day_start_hour=config.day_start_hour
+    )
+    return states.annotate(
+        days_since_review=LearnerDaysSince(
+            "last_review",
+            today=today,
+            tz_name=config.tz_name,
+            day_start_hour=config.day_start_hour,
+        )
+    )

@@ -26,32 +26,17 @@ from quizzes.models import (
     CardState,
     CardStatus,
     LearnerProfile,
-    Rating,
-    ReviewLog,
     Topic,
 )
 from quizzes.selectors import learner_profile_get, scheduler_config
-from quizzes.stats.expressions import LearnerDate, mastered_q, with_days_since_review
-
-MAX_DAYS = 365
-STREAK_FIRST_WINDOW = 32
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    reviews: int
-    again: int = 0
-
-
-@dataclass(frozen=True)
-class Retention:
-    reviews: int
-    passed: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.passed / self.reviews if self.reviews else None
+from quizzes.stats import history
+from quizzes.stats.expressions import (
+    LearnerDate,
+    days_until_retention,
+    mastered_q,
+    with_days_since_review,
+)
+from quizzes.stats.history import DayCount, Retention, learner_today
 
 
 @dataclass(frozen=True)
@@ -78,11 +63,6 @@ class Progress:
     desired_retention: float
 
 
-def _live_logs(learner: AbstractBaseUser, bank_ids: Sequence[int] | None) -> QuerySet[ReviewLog]:
-    logs = ReviewLog.objects.filter(learner=learner, undone_at__isnull=True)
-    return logs if bank_ids is None else logs.filter(bank_id__in=bank_ids)
-
-
 def _day(profile: LearnerProfile, field: str) -> LearnerDate:
     return LearnerDate(field, tz_name=profile.timezone, day_start_hour=profile.day_start_hour)
 
@@ -91,87 +71,6 @@ def _day_start(profile: LearnerProfile, day: date) -> datetime:
     return scheduling.date_bounds(
         day, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
     )[0]
-
-
-def learner_today(*, profile: LearnerProfile, now: datetime) -> date:
-    return scheduling.learner_date(
-        now, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
-    )
-
-
-def streak(
-    *,
-    learner: AbstractBaseUser,
-    profile: LearnerProfile,
-    now: datetime,
-    bank_ids: Sequence[int] | None = None,
-) -> int:
-    """Consecutive learner days with a review, ending today (or yesterday, if none yet today).
-
-    Looks back over a window that doubles only while the streak fills it, so the usual cost is
-    one query over the last few weeks, not the learner's whole history.
-    """
-    today = learner_today(profile=profile, now=now)
-    window = STREAK_FIRST_WINDOW
-    while True:
-        since = _day_start(profile, today - timedelta(days=window - 1))
-        days = set(
-            _live_logs(learner, bank_ids)
-            .filter(reviewed_at__gte=since, reviewed_at__lte=now)
-            .annotate(day=_day(profile, "reviewed_at"))
-            .values_list("day", flat=True)
-            .distinct()
-        )
-        cursor = today if today in days else today - timedelta(days=1)
-        count = 0
-        while cursor in days:
-            count += 1
-            cursor -= timedelta(days=1)
-        if count < window - 1 or window >= 100 * MAX_DAYS:
-            return count
-        window *= 4
-
-
-def reviews_per_day(
-    *,
-    learner: AbstractBaseUser,
-    profile: LearnerProfile,
-    now: datetime,
-    days: int,
-    bank_ids: Sequence[int] | None = None,
-) -> list[DayCount]:
-    """Live reviews (and how many were Again) on each of the last `days` learner days."""
-    today = learner_today(profile=profile, now=now)
-    first = today - timedelta(days=days - 1)
-    rows = (
-        _live_logs(learner, bank_ids)
-        .filter(reviewed_at__gte=_day_start(profile, first), reviewed_at__lte=now)
-        .annotate(day=_day(profile, "reviewed_at"))
-        .values("day")
-        .annotate(reviews=Count("id"), again=Count("id", filter=Q(rating=Rating.AGAIN)))
-        .order_by("day")
-    )
-    found = {row["day"]: row for row in rows}
-    out = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        row = found.get(day, {"reviews": 0, "again": 0})
-        out.append(DayCount(day, row["reviews"], row["again"]))
-    return out
-
-
-def retention(
-    *,
-    learner: AbstractBaseUser,
-    since: datetime | None,
-    bank_ids: Sequence[int] | None = None,
-) -> Retention:
-    """Share of reviews of cards in review state that were not Again (since `since`)."""
-    logs = _live_logs(learner, bank_ids).filter(status_before=CardStatus.REVIEW)
-    if since is not None:
-        logs = logs.filter(reviewed_at__gte=since)
-    counts = logs.aggregate(reviews=Count("id"), passed=Count("id", filter=~Q(rating=Rating.AGAIN)))
-    return Retention(reviews=counts["reviews"], passed=counts["passed"])
 
 
 def _in_subtree(topics: str) -> Q:
@@ -205,29 +104,61 @@ def topic_mastery(
     cards = Card.objects.filter(bank_id=OuterRef("bank_id"), retired_at__isnull=True).filter(
         _in_subtree("question__topics")
     )
-    states = with_days_since_review(
-        CardState.objects.filter(
-            learner=learner,
-            bank_id=OuterRef("bank_id"),
-            retired=False,
-            card__retired_at__isnull=True,
-        ),
-        now=now,
-    )
-    mastered = states.filter(mastered_q(config=config)).filter(
-        _in_subtree("card__question__topics")
-    )
     topics = (
         Topic.objects.filter(bank_id__in=bank_ids)
-        .annotate(n_cards=_distinct(cards, "id"), n_mastered=_distinct(mastered, "card_id"))
+        .annotate(n_cards=_distinct(cards, "id"))
         .order_by("bank__slug", "slug")
     )
+    mastered = _mastered_by_topic(learner=learner, now=now, config=config, bank_ids=bank_ids)
     return [
-        TopicMastery(bank=bank_slug, topic=slug, title=title, cards=total, mastered=done)
-        for bank_slug, slug, title, total, done in topics.values_list(
-            "bank__slug", "slug", "title", "n_cards", "n_mastered"
+        TopicMastery(
+            bank=bank_slug,
+            topic=slug,
+            title=title,
+            cards=total,
+            mastered=len(mastered.get((bank_id, slug), ())),
+        )
+        for bank_id, bank_slug, slug, title, total in topics.values_list(
+            "bank_id", "bank__slug", "slug", "title", "n_cards"
         )
     ]
+
+
+def _mastered_by_topic(
+    *,
+    learner: AbstractBaseUser,
+    now: datetime,
+    config: scheduling.Config,
+    bank_ids: Sequence[int],
+) -> dict[tuple[int, str], set[int]]:
+    """The learner's mastered cards under each (bank, topic slug), a topic counting its subtree.
+
+    Decided in Python, one row per (card, topic) of the learner's started cards: the rule is
+    the scheduler's own (scheduling.elapsed_days against the stability's horizon), and counting
+    learner days in SQL would cost a time-zone conversion per row and per topic on SQLite.
+    """
+    horizon = days_until_retention(config)
+    rows = CardState.objects.filter(
+        learner=learner,
+        bank_id__in=bank_ids,
+        retired=False,
+        card__retired_at__isnull=True,
+        status__gt=CardStatus.NEW,
+        stability__isnull=False,
+        last_review__isnull=False,
+        card__question__topics__isnull=False,
+    ).values_list("card_id", "bank_id", "stability", "last_review", "card__question__topics__slug")
+    known: dict[int, bool] = {}
+    out: dict[tuple[int, str], set[int]] = {}
+    for card_id, bank_id, stability, last_review, slug in rows:
+        if card_id not in known:
+            elapsed = scheduling.elapsed_days(last_review, now=now, config=config)
+            known[card_id] = elapsed <= stability * horizon
+        if known[card_id]:
+            parts = slug.split("/")
+            for depth in range(1, len(parts) + 1):
+                out.setdefault((bank_id, "/".join(parts[:depth])), set()).add(card_id)
+    return out
 
 
 def due_forecast(
@@ -274,14 +205,15 @@ def learner_progress(
     profile = learner_profile_get(learner=learner)
     config = scheduler_config(profile)
     today = learner_today(profile=profile, now=now)
-    window_start = _day_start(profile, today - timedelta(days=days - 1))
     return Progress(
         today=today,
-        streak=streak(learner=learner, profile=profile, now=now, bank_ids=bank_ids),
-        reviews_per_day=reviews_per_day(
+        streak=history.streak(learner=learner, profile=profile, now=now, bank_ids=bank_ids),
+        reviews_per_day=history.reviews_per_day(
             learner=learner, profile=profile, now=now, days=days, bank_ids=bank_ids
         ),
-        retention=retention(learner=learner, since=window_start, bank_ids=bank_ids),
+        retention=history.retention(
+            learner=learner, since=today - timedelta(days=days - 1), bank_ids=bank_ids
+        ),
         mastery=topic_mastery(learner=learner, now=now, config=config, bank_ids=bank_ids),
         forecast=due_forecast(
             learner=learner, profile=profile, now=now, days=forecast_days, bank_ids=bank_ids
@@ -313,6 +245,7 @@ def mastery(
     states = with_days_since_review(
         CardState.objects.filter(learner=learner, bank=bank, retired=False, card__in=cards),
         now=now,
+        config=config,
     ).filter(mastered_q(config=config))
     return Mastery(
         cards=cards.values("pk").distinct().count(),

@@ -1,6 +1,11 @@
 """Server-rendered pages. Each view checks who may see what, then calls selectors/services."""
 
-from quizzes.views.accounts import settings_page, signup
+from quizzes.views.accounts import (
+    settings_optimise,
+    settings_page,
+    settings_parameters_reset,
+    signup,
+)
 from quizzes.views.dashboard import bank_detail, bank_enroll, bank_unenroll, home
 from quizzes.views.progress import progress_page
 from quizzes.views.study import (
@@ -23,7 +28,9 @@ __all__ = [
     "card_report",
     "home",
     "progress_page",
+    "settings_optimise",
     "settings_page",
+    "settings_parameters_reset",
     "signup",
     "study",
     "study_answer",

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from quizzes import conf, selectors
 from quizzes.forms import ProfileForm, SignupForm
+from quizzes.services import optimise
 from quizzes.services.accounts import PROFILE_FIELDS, profile_update, timezone_is_valid
 from quizzes.views.common import render_local
 
@@ -55,6 +58,34 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render_local(
         request,
         "quizzes/settings.html",
-        # Still the default zone: the page offers the browser's (study.js fills it in).
-        {"form": form, "suggest_browser_zone": profile.timezone == "UTC" and not request.POST},
+        {
+            "form": form,
+            # Still the default zone: the page offers the browser's (study.js fills it in).
+            "suggest_browser_zone": profile.timezone == "UTC" and not request.POST,
+            "personal": bool(profile.fsrs_parameters),
+            "fit_in_use": optimise.parameter_fit_in_use(learner=request.user),
+            "fits": optimise.parameter_fits_recent(learner=request.user),
+            "min_reviews": conf.get("OPTIMISER_MIN_REVIEWS"),
+        },
     )
+
+
+@login_required
+@require_POST
+def settings_optimise(request: HttpRequest) -> HttpResponse:
+    """Queue a fit of the learner's scheduler parameters (a background task)."""
+    fit = optimise.parameter_fit_request(learner=request.user, now=timezone.now())
+    fit.refresh_from_db()
+    if fit.status == fit.Status.QUEUED:
+        messages.info(request, "Optimising your parameters: the result appears here shortly.")
+    else:
+        messages.info(request, f"Optimised: {fit.message}")
+    return redirect("settings")
+
+
+@login_required
+@require_POST
+def settings_parameters_reset(request: HttpRequest) -> HttpResponse:
+    optimise.parameters_reset(learner=request.user)
+    messages.success(request, "The scheduler uses the default parameters again.")
+    return redirect("settings")

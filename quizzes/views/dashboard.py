@@ -43,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     bank_ids = [e.bank_id for e in enrollments]
     learned = _learned(learner, bank_ids)
+    streak, streak_per_bank = stats.streaks(
+        learner=learner, profile=profile, now=now, bank_ids=bank_ids
+    )
     rows = []
     for enrollment in enrollments:
         counts = selectors.queue_context(learner=learner, enrollment=enrollment, now=now).counts
@@ -52,9 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "counts": counts,
                 "due_now": counts.learning + counts.review,
                 "learned": learned.get(enrollment.bank_id, 0),
-                "streak": stats.streak(
-                    learner=learner, profile=profile, now=now, bank_ids=[enrollment.bank_id]
-                ),
+                "streak": streak_per_bank[enrollment.bank_id],
             }
         )
     available = (
@@ -69,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "available": available,
-            "streak": stats.streak(learner=learner, profile=profile, now=now) if rows else 0,
+            "streak": streak,
             "due_total": sum(r["due_now"] + r["counts"].new for r in rows),
         },
     )

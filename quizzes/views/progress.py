@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from quizzes import charts, progress, selectors, stats
+from quizzes import charts, selectors, stats
 from quizzes.models import Bank
 from quizzes.views.common import render_local
 
@@ -59,7 +59,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     year = stats.reviews_per_day(
         learner=learner, profile=profile, now=now, days=HEATMAP_WEEKS * 7, bank_ids=bank_ids
     )
-    weekly = progress.retention_per_week(
+    weekly = stats.retention_per_week(
         learner=learner, profile=profile, now=now, weeks=RETENTION_WEEKS, bank_ids=bank_ids
     )
     target = round(100 * figures.desired_retention)

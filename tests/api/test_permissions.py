@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 OK, CREATED, NO_CONTENT = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.NO_CONTENT
 BAD, UNAUTH, FORBIDDEN = HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN
 NOT_FOUND, CONFLICT = HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT
+ACCEPTED = HTTPStatus.ACCEPTED
 UNSUPPORTED = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 Path = Callable[[World], str]
@@ -358,6 +359,20 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         lambda w: "/api/v1/me/delete",
         lambda w: {"password": "not-the-password"},
         (UNAUTH, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ),
+    (
+        "my parameters",
+        "get",
+        lambda w: "/api/v1/me/optimise",
+        None,
+        (UNAUTH, OK, OK, OK, OK, FORBIDDEN),
+    ),
+    (
+        "optimise",
+        "post",
+        lambda w: "/api/v1/me/optimise",
+        None,
+        (UNAUTH, *[ACCEPTED] * 4, FORBIDDEN),
     ),
     ("schema", "get", lambda w: "/api/schema/", None, (OK, OK, OK, OK, OK, OK)),
 ]

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import ImportRun, Question
-from tests.browser.test_pages import bank_world  # noqa: F401 - the fixture
 from tests.importers.test_native import bank_doc, question
 from tests.worker import run_worker
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_editor_shows_each_kinds_fields_and_grades_a_tried_answer(
     pages: Any,
-    bank_world: dict[str, Any],  # noqa: F811
+    bank_world: dict[str, Any],
 ):
     page = pages.new(user=bank_world["teacher"])
     page.goto(reverse("teach-question-new", args=["kmods"]))
@@ -68,7 +67,7 @@ def test_the_editor_shows_each_kinds_fields_and_grades_a_tried_answer(
 
 def test_a_background_import_shows_its_progress_then_its_preview(
     pages: Any,
-    bank_world: dict[str, Any],  # noqa: F811
+    bank_world: dict[str, Any],
     settings: Any,
     tmp_path: Any,
 ):

@@ -95,6 +95,8 @@ def test_the_right_answers_issue_8_reports_as_failed_are_accepted(accepted: str,
         ("unxz hello.ko.xz", "xz -d hello.ko.xz"),
         ("xz -dc hello.ko.xz", "xzcat hello.ko.xz"),
         ("zstd -d hello.ko.zst", "unzstd hello.ko.zst"),
+        ("zstd --rm hello.ko", "zstd -k --rm hello.ko"),
+        ("zstd --no-check hello.ko", "zstd -C --no-check hello.ko"),
         ("lsmod", "kmod list"),
         (
             "./scripts/sign-file sha512 k.pem k.x509 a.ko",
@@ -243,6 +245,9 @@ def test_equivalent_command_lines_are_accepted(accepted: str, answer: str):
             "word 3: another boot for -b: expected -1, got (none)",
         ),
         ("journalctl -k", "journalctl -k -x", "word 3: unexpected option -x"),
+        # zstd(1): of --rm and -k, the one given last decides
+        ("zstd --rm hello.ko", "zstd --rm -k hello.ko", "missing option --rm"),
+        ("zstd --no-check hello.ko", "zstd --no-check -C hello.ko", "missing option --no-check"),
         ("depmod -a && modprobe foo", "depmod -a; modprobe foo", "expected &&"),
         ("depmod -a && modprobe foo", "modprobe foo", "command(s) in sequence"),
         ("modprobe foo", "sudo -u bob modprobe foo", "word 2: unexpected sudo option -u"),

@@ -182,3 +182,48 @@ def test_a_second_user_cannot_read_the_first_ones_settings(world):
         },
     )
     assert not LearnerProfile.objects.filter(user=world.learner, timezone="Asia/Tokyo").exists()
+
+
+def test_settings_page_shows_the_parameters_and_queues_a_fit(world, learner_client):
+    from quizzes.models import ParameterFit
+
+    page = learner_client.get(reverse("settings")).content.decode()
+    assert "default parameters" in page
+    response = learner_client.post(reverse("settings-optimise"))
+    assert response.status_code == 302 and response["Location"] == reverse("settings")
+    fit = ParameterFit.objects.get(learner=world.learner)
+    page = learner_client.get(reverse("settings")).content.decode()
+    assert fit.message in page or "Waiting to run" in page
+
+
+def test_settings_page_shows_the_fit_in_use_with_its_figures(world, learner_client):
+    from django.utils import timezone
+
+    from quizzes.models import LearnerProfile, ParameterFit
+
+    LearnerProfile.objects.filter(user=world.learner).update(fsrs_parameters=[0.3] * 21)
+    ParameterFit.objects.create(
+        learner=world.learner,
+        requested_at=timezone.now(),
+        finished_at=timezone.now(),
+        status=ParameterFit.Status.DONE,
+        reviews=1234,
+        test_items=200,
+        log_loss_before=0.4111,
+        log_loss_after=0.3999,
+        rmse_before=0.0555,
+        rmse_after=0.0444,
+        kept=True,
+        parameters=[0.3] * 21,
+        message="kept",
+    )
+    page = learner_client.get(reverse("settings")).content.decode()
+    assert "parameters fitted to your reviews" in page
+    assert "from 1234 reviews" in page
+    assert "0.3999" in page and "0.4111" in page and "0.0444" in page and "0.0555" in page
+    learner_client.post(reverse("settings-parameters-default"))
+    assert LearnerProfile.objects.get(user=world.learner).fsrs_parameters == []
+
+
+def test_the_parameter_actions_need_a_post(world, learner_client):
+    assert learner_client.get(reverse("settings-optimise")).status_code == 405

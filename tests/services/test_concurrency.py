@@ -128,3 +128,27 @@ def test_a_check_racing_a_review_leaves_no_attempt_that_could_pass_later(setup, 
     assert Attempt.objects.filter(closed_at__isnull=True).count() <= 1
     item = services.study_queue_next(learner=learner, bank=card.bank, now=now).item
     assert item is None or item.attempt is None or item.attempt.reps == state.reps == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_first_reviews_of_a_day_at_once_on_two_cards_both_count_in_one_daily_row(now, attempt):
+    from quizzes.models import DailyStat
+
+    learner = UserFactory()
+    questions = [QuestionFactory(kind="true_false") for _ in range(2)]
+    for bank in {q.bank for q in questions}:
+        EnrollmentFactory(learner=learner, bank=bank)
+    # Two cards of one bank: the two reviews race for the same (learner, bank, day) row.
+    second = QuestionFactory(kind="true_false", bank=questions[0].bank)
+    cards = [card_of(questions[0]), card_of(second)]
+
+    def submit(card):
+        return lambda: services.review_submit(
+            learner=learner, card=card, answer=True, rating=None, now=now
+        )
+
+    a, b = race(submit(cards[0]), submit(cards[1]))
+    assert isinstance(a, services.ReviewResult), a
+    assert isinstance(b, services.ReviewResult), b
+    [row] = DailyStat.objects.filter(learner=learner)
+    assert (row.reviews, row.new, row.correct) == (2, 2, 2)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from quizzes import services
 from quizzes.models import CardState, CardStatus
 from tests.factories import (
+    KINDS,
     BankFactory,
     EnrollmentFactory,
     QuestionFactory,
@@ -22,11 +23,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def build(size: int, now):
-    """A bank of `size` mixed-kind questions with topics; a learner with reviews and learning."""
+def build(size: int, now, kind: str | None = None):
+    """A bank of `size` questions with topics (mixed kinds, or all of `kind`); a learner with
+    reviews and learning cards."""
     bank = BankFactory()
     topics = [TopicFactory(bank=bank, slug=f"t{i}") for i in range(3)]
-    questions = [QuestionFactory(bank=bank, topics=[topics[i % 3]]) for i in range(size)]
+    of_kind = {"kind": kind} if kind else {}
+    questions = [QuestionFactory(bank=bank, topics=[topics[i % 3]], **of_kind) for i in range(size)]
     learner = UserFactory()
     EnrollmentFactory(learner=learner, bank=bank)
     cards = [c for q in questions for c in q.cards.all()]
@@ -67,10 +70,15 @@ def test_study_queue_next_query_count_is_constant(now, topics):
     assert counts[0] == counts[1], counts
 
 
-def test_review_submit_query_count_is_constant(now):
+@pytest.mark.parametrize("kind", KINDS)
+def test_review_submit_query_count_is_constant(now, kind):
+    # One kind at a time: a kind may take a query more than another (a cloze buries its
+    # siblings), and the mixed bank's first card would depend on the factories' sequence. Both
+    # sizes leave more new cards than today's limit, so burying a sibling changes today's counts
+    # alike (a fresh count that differs is stored with the review: one more statement).
     counts = []
-    for size in (10, 1000):
-        bank, learner = build(size, now)
+    for size in (40, 400):
+        bank, learner = build(size, now, kind)
         item = services.study_queue_next(learner=learner, bank=bank, now=now).item
         payload = right_answer(item.card.question, item.card.deletion)
         rating = 3 if item.card.question.kind == "flashcard" else None
