@@ -331,6 +331,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "quizzes.api.negotiation.StrictContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

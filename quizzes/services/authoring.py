@@ -22,6 +22,7 @@ from quizzes.importers.base import ParsedQuestion
 from quizzes.importers.checks import spec_problems
 from quizzes.importers.native import describe_schema_error, schema, spec_schema_errors
 from quizzes.models import (
+    Attempt,
     Bank,
     BankMembership,
     Card,
@@ -108,8 +109,9 @@ def bank_update(*, bank: Bank, **fields: Any) -> Bank:
 
 @transaction.atomic
 def bank_delete(*, bank: Bank, now: datetime) -> bool:
-    """Delete a bank nobody has reviewed; retire one with reviews. True when it was deleted."""
-    if ReviewLog.objects.filter(bank=bank).exists():
+    """Delete a bank nobody has answered; retire one with reviews or attempts (the first-attempt
+    record item analysis reads). True when it was deleted."""
+    if ReviewLog.objects.filter(bank=bank).exists() or Attempt.objects.filter(bank=bank).exists():
         bank_retire(bank=bank, now=now)
         return False
     CardState.objects.filter(bank=bank).delete()
@@ -276,8 +278,12 @@ def question_update(*, question: Question, changes: dict[str, Any], now: datetim
 
 @transaction.atomic
 def question_delete(*, question: Question, now: datetime) -> bool:
-    """Delete a question nobody has reviewed; retire one with reviews. True when deleted."""
-    if ReviewLog.objects.filter(card__question=question).exists():
+    """Delete a question nobody has answered; retire one with reviews or attempts (an answer
+    checked but not yet rated is an attempt, kept for item analysis). True when deleted."""
+    if (
+        ReviewLog.objects.filter(card__question=question).exists()
+        or Attempt.objects.filter(question=question).exists()
+    ):
         question_retire(question=question, now=now)
         return False
     CardState.objects.filter(card__question=question).delete()

@@ -227,6 +227,19 @@ def test_deleting_questions_retires_reviewed_ones_and_removes_the_rest(world, cl
     assert [q["id"] for q in retired] == [world.question.pk]
 
 
+def test_deleting_a_question_with_only_a_checked_answer_retires_it(world, client_as):
+    # The checked answer's attempt keeps the card: the delete answered 500 (found by fuzzing).
+    question = QuestionFactory(bank=world.bank, kind="true_false")
+    card = question.cards.get()
+    response = client_as("learner").post(
+        f"/api/v1/cards/{card.pk}/answer", {"answer": True}, format="json"
+    )
+    assert response.status_code == HTTPStatus.OK
+    response = client_as("instructor").delete(f"/api/v1/questions/{question.pk}")
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert Question.objects.get(pk=question.pk).retired_at is not None
+
+
 # --- enrolment ----------------------------------------------------------------------------------
 
 

@@ -309,6 +309,17 @@ def test_an_empty_optional_query_value_is_refused_too(world, client_as):
     assert list(error["fields"]) == ["bank"]
 
 
+def test_an_empty_format_is_refused(world, client_as):
+    error = assert_error(client_as("learner").get("/api/v1/me/reviews?format="), 400, "invalid")
+    assert list(error["fields"]) == ["format"]
+
+
+def test_the_format_parameter_still_chooses_csv(world, client_as):
+    response = client_as("learner").get("/api/v1/me/reviews?format=csv")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/csv")
+
+
 @pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
 def test_a_boolean_setting_takes_only_true_or_false(world, client_as, value):
     response = client_as("learner").patch(
@@ -318,7 +329,7 @@ def test_a_boolean_setting_takes_only_true_or_false(world, client_as, value):
     assert list(error["fields"]) == ["bury_review_siblings"]
 
 
-@pytest.mark.parametrize("topics", ["", "commands,,locking", ","])
+@pytest.mark.parametrize("topics", ["commands,,locking", ",", "commands,"])
 def test_an_empty_topic_slug_is_refused(world, client_as, topics):
     response = client_as("learner").get("/api/v1/banks/kmod/study/next", {"topics": topics})
     error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
@@ -332,6 +343,13 @@ def test_request_text_in_the_schema_refuses_nul(world):
     assert title["pattern"] == "^[^\\x00]*$"
     response_title = schema()["components"]["schemas"]["Bank"]["properties"]["title"]
     assert "pattern" not in response_title
+
+
+def test_an_empty_topic_list_is_no_filter(world, client_as):
+    unfiltered = client_as("learner").get("/api/v1/banks/kmod/study/next")
+    response = client_as("learner").get("/api/v1/banks/kmod/study/next", {"topics": ""})
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["card"]["id"] == unfiltered.json()["card"]["id"]
 
 
 def test_a_blank_topic_item_names_no_topic(world, client_as):

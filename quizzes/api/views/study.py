@@ -96,10 +96,10 @@ def _card(request: Request, pk: int) -> Card:
 
 def _topics(request: Request) -> list[str]:
     raw = request.query_params.get("topics")
-    if raw is None:
+    if not raw:  # absent, or `topics=`: an empty list (form style), no filter
         return []
     parts = raw.split(",")
-    if "" in parts:  # `topics=` or `a,,b`: the schema's items are never empty
+    if "" in parts:  # `a,,b` or `,`: the schema's items are never empty
         raise ValidationError({"topics": [EMPTY_TOPIC]})
     # Spaces around a slug are dropped (a blank item then names no topic).
     topics = list(dict.fromkeys(t.strip() for t in parts if t.strip()))
@@ -125,7 +125,8 @@ def _topics(request: Request) -> list[str]:
             },
             style="form",
             explode=False,
-            description=f"Comma-separated topic slugs (with subtopics), at most {MAX_TOPICS}.",
+            description=f"Comma-separated topic slugs (with subtopics), at most {MAX_TOPICS}; "
+            "empty (`topics=`): no filter, as when left out.",
         ),
     ],
     responses={200: StudyNextSerializer, **errors(400, *READ, 403, 404)},
