@@ -115,7 +115,8 @@ class BankListView(generics.ListCreateAPIView):
     ),
     delete=extend_schema(
         summary="Delete a bank (instructors)",
-        description="A bank with reviews is retired instead: its history is kept.",
+        description="A bank with reviews or checked answers is retired instead: its history "
+        "is kept.",
         parameters=[BANK_SLUG],
         responses={
             204: OpenApiResponse(description="Deleted or retired."),
