@@ -23,8 +23,10 @@ from quizzes.models import (
     CardState,
     CardStatus,
     CourseMembership,
+    DailyStat,
     Enrollment,
     LearnerProfile,
+    ParameterFit,
     QuestionReport,
     Rating,
     ReviewLog,
@@ -57,6 +59,11 @@ def _profile(user: Any) -> dict[str, Any]:
         "last_login": user.last_login,
         "settings": settings,
     }
+
+
+def _columns(row: Any, *, skip: set[str]) -> dict[str, Any]:
+    fields = row._meta.concrete_fields
+    return {f.name: getattr(row, f.attname) for f in fields if f.name not in skip}
 
 
 def _card_ref(card: Any) -> dict[str, Any]:
@@ -180,6 +187,19 @@ def learner_data_export(*, user: AbstractBaseUser, now: datetime) -> dict[str, A
                 "resolution": r.resolution,
             }
             for r in reports.order_by("pk")
+        ],
+        # The sums per learner day and bank that the progress pages read, and the optimiser's
+        # runs (every column, including ones added later).
+        "daily_stats": [
+            {"bank": d.bank.slug, **_columns(d, skip={"id", "learner", "bank"})}
+            for d in DailyStat.objects.filter(learner=user)
+            .select_related("bank")
+            .order_by("day", "bank_id")
+            .iterator(chunk_size=2000)
+        ],
+        "parameter_fits": [
+            _columns(f, skip={"learner"})
+            for f in ParameterFit.objects.filter(learner=user).order_by("requested_at", "pk")
         ],
         "api_tokens": [
             {

@@ -44,7 +44,7 @@ def test_the_export_takes_a_fixed_number_of_queries(
     world, client_as, django_assert_max_num_queries
 ):
     client = client_as("learner")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):  # one per section
         client.get("/api/v1/me/export")
 
 

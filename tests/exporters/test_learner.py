@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quizzes.exporters.learner import FORMAT, learner_data_export
-from quizzes.models import LearnerProfile
-from tests.factories import UserFactory
+from quizzes.models import DailyStat, LearnerProfile, ParameterFit
+from tests.factories import BankFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,23 @@ def test_the_export_has_every_part(now):
         "attempts",
         "reports",
         "api_tokens",
+        "daily_stats",
+        "parameter_fits",
     }
+
+
+def test_the_export_holds_the_daily_sums_and_the_optimiser_runs(now):
+    user = UserFactory(username="ada")
+    bank = BankFactory(slug="kmod")
+    DailyStat.objects.create(learner=user, bank=bank, day=now.date(), reviews=7, again=2)
+    ParameterFit.objects.create(learner=user, requested_at=now, reviews=450, kept=True)
+    DailyStat.objects.create(learner=UserFactory(), bank=bank, day=now.date(), reviews=1)
+    data = learner_data_export(user=user, now=now)
+    [day] = data["daily_stats"]
+    assert (day["bank"], day["day"], day["reviews"], day["again"]) == ("kmod", now.date(), 7, 2)
+    [fit] = data["parameter_fits"]
+    assert (fit["requested_at"], fit["reviews"], fit["kept"]) == (now, 450, True)
+    assert "learner" not in fit
 
 
 def test_the_command_writes_json_to_a_file_or_stdout(tmp_path, capsys):
