@@ -31,6 +31,12 @@ class LearnerDataSerializer(serializers.Serializer):
     reviews = serializers.ListField(child=serializers.DictField(), help_text="Undone ones too.")
     attempts = serializers.ListField(child=serializers.DictField())
     reports = serializers.ListField(child=serializers.DictField())
+    daily_stats = serializers.ListField(
+        child=serializers.DictField(), help_text="Your reviews summed per learner day and bank."
+    )
+    parameter_fits = serializers.ListField(
+        child=serializers.DictField(), help_text="The scheduler optimiser's runs."
+    )
     api_tokens = serializers.ListField(
         child=serializers.DictField(), help_text="Metadata only: never a token or its digest."
     )
