@@ -8,7 +8,7 @@ PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 DEMO_BANK := fixtures/demo/quick-check.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load fuzz-api deploy-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,20 @@ test: install-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check quizzes kmodquiz tests bench
+	$(BIN)/ruff check quizzes kmodquiz tests bench fuzz
 
 format: install-dev
-	$(BIN)/ruff format quizzes kmodquiz tests bench
+	$(BIN)/ruff format quizzes kmodquiz tests bench fuzz
+
+# schemathesis against gunicorn on a fresh database, as a learner and as an instructor: every
+# phase and check, a fixed seed, about 3 minutes (fuzz/api.py; CI runs it after the tests).
+fuzz-api: install-dev
+	$(PY) fuzz/api.py $(FUZZ_ARGS)
+
+# The production profile passes Django's deployment checks with no warning.
+deploy-check: install
+	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=quiz.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install-dev
 	$(PY) bench/study_loop.py

@@ -24,3 +24,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 # The proxy's address: gunicorn believes X-Forwarded-Proto/-For only from it (Django reads
 # the scheme through SECURE_PROXY_SSL_HEADER in production).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No request-line limit here: nginx in front limits it (large_client_header_buffers 4 32k in
+# deploy/nginx.conf) and answers 414 itself. gunicorn's largest limit, 8190 bytes, is shorter
+# than a valid `study/next?topics=` list (docs/deployment.md, "Errors the front server answers").
+limit_request_line = 0

@@ -1,8 +1,10 @@
 """Settings for kmodquiz, read from the environment with safe local defaults.
 
+DJANGO_ENV     "production" switches on the production profile: DEBUG off, HTTPS only (SSL
+               redirect, HSTS, secure cookies); `manage.py check --deploy` passes with no warning
 DATABASE_URL   database (default: SQLite file db.sqlite3 beside manage.py)
 SECRET_KEY     required when DEBUG is off
-DEBUG          "1"/"true" to enable (default on for local development)
+DEBUG          "1"/"true" to enable (default on for local development, off in production)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 CACHE_URL      "locmem://" (default), "db://" (shared database cache) or "redis://..."
 TASKS_BACKEND  "db" (default: django-tasks-db, run `manage.py db_worker`), "immediate" (run in the
@@ -18,6 +20,7 @@ TASKS_REDIS_URL, SESSION_ENGINE, STATIC_ROOT ...: see the scale-out block below 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +36,10 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DEBUG", True)
+PRODUCTION = os.environ.get("DJANGO_ENV", "").strip().lower() == "production"
+DEBUG = _env_bool("DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production.")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -62,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served by the app, not from a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "quizzes",
 ]
 # The LTI 1.3 tool is an optional app: nothing else imports it (docs/lti.md).
@@ -70,6 +78,8 @@ if LTI_ENABLED:
     INSTALLED_APPS.append("quizzes.lti")
 
 MIDDLEWARE = [
+    # Outermost: any non-JSON error under /api/ (Django's own 400, 404 and 500 pages) as JSON.
+    "quizzes.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quizzes.middleware.ApiRequestBodyMiddleware",
@@ -79,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quizzes.security.csp.SiteCSPMiddleware",
+    # Turns a sign-in refused for a lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 if LTI_ENABLED:
     # Outside the session, CSRF and X-Frame-Options middleware, so that on LTI pages it sees
@@ -160,6 +173,22 @@ def _tasks_from_env(name: str) -> dict:
 
 TASKS = _tasks_from_env(os.environ.get("TASKS_BACKEND", "db"))
 
+# Sign-in lockouts (django-axes, quizzes/security/lockout.py): the sign-in page and the token
+# endpoint count failed passwords per client address and per account, in the database.
+AUTHENTICATION_BACKENDS = [
+    "quizzes.security.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KMODQUIZ_LOCKOUT_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KMODQUIZ_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "quizzes.security.lockout.axes_client_address"
+AXES_LOCKOUT_TEMPLATE = "quizzes/accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged (personal data)
+AXES_VERBOSE = False
 # --- Scale-out (issue 13, part B): Redis for the task queue and, optionally, sessions ---------
 # The RQ backend keeps its queue in Redis (TASKS_REDIS_URL); `manage.py rqworker --job-class
 # django_tasks_rq.Job --with-scheduler default` runs the tasks (its scheduler moves deferred
@@ -222,6 +251,56 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- security headers (every profile) and the production profile --------------------------------
+# docs/deployment.md ("Security settings") explains each one.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the LTI app lets registered platforms frame its pages, and only those
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """ "X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"); "" -> None."""
+    name, _, expected = value.partition(":")
+    if not name.strip():
+        return None
+    meta = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta, expected.strip() or "https")
+
+
+if PRODUCTION:
+    # The header the TLS-terminating proxy sets (and strips from clients): requests that came
+    # in over HTTPS. Empty when the app itself terminates TLS.
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+        os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    )
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [
+        r for r in os.environ.get("SECURE_REDIRECT_EXEMPT", "").split(",") if r.strip()
+    ]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp, merged with a view's own frame-ancestors by
+# quizzes.security.csp): this site's scripts, styles, images and fonts only; nothing inline.
+# No form-action: the LTI deep-linking page posts its answer to the LMS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "quizzes.api.authentication.ScopedTokenAuthentication",
@@ -233,7 +312,7 @@ REST_FRAMEWORK = {
         "quizzes.api.permissions.TokenScopeAllows",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["quizzes.api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
@@ -248,10 +327,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("KMODQUIZ_API_USER_RATE", "1200/min"),
         "anon": os.environ.get("KMODQUIZ_API_ANON_RATE", "30/min"),
-        "tokens": os.environ.get("KMODQUIZ_API_TOKENS_RATE", "20/hour"),
+        "tokens": os.environ.get("KMODQUIZ_API_TOKENS_RATE", "10/min"),
     },
     "EXCEPTION_HANDLER": "quizzes.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "quizzes.api.negotiation.StrictContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -271,6 +351,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "quizzes.api.schema_hooks.forbid_nul_in_request_text",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "CardStatusEnum": "quizzes.models.CardStatus",
@@ -300,6 +384,8 @@ KMODQUIZ = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": _env_bool("KMODQUIZ_SIGNUP_ENABLED", True),
+    # Proxies of our own in front of the app: 0 ignores X-Forwarded-For (docs/deployment.md).
+    "TRUSTED_PROXIES": int(os.environ.get("KMODQUIZ_TRUSTED_PROXIES", "0")),
     # LTI: a learner's score goes to the gradebook at most this often per link.
     "LTI_SCORE_INTERVAL_MINUTES": int(os.environ.get("KMODQUIZ_LTI_SCORE_INTERVAL_MINUTES", "5")),
     # A rotated-out tool key stays in the JWKS this long (platforms cache keys).

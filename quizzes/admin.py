@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils import timezone
 
 from quizzes.models import (
     Attempt,
@@ -19,6 +25,7 @@ from quizzes.models import (
     ReviewLog,
     Topic,
 )
+from quizzes.services import privacy
 
 
 class MembershipInline(admin.TabularInline):
@@ -216,6 +223,32 @@ class QuestionReportAdmin(admin.ModelAdmin):
     search_fields = ["text", "question__external_id", "reporter__username"]
     list_select_related = ["question", "bank", "reporter"]
     raw_id_fields = ["question", "card", "reporter", "resolved_by"]
+
+
+# --- users: deleting personal data (quizzes.services.privacy) -----------------------------------
+
+_User = get_user_model()
+_BaseUserAdmin = type(admin.site._registry[_User]) if admin.site.is_registered(_User) else UserAdmin
+
+
+@admin.action(description="Delete personal data (keep anonymised statistics)")
+def delete_personal_data(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    """The admin's way to honour a deletion request: as the learner's own "Delete account"."""
+    done = 0
+    for user in queryset.exclude(pk=request.user.pk):
+        if not privacy.is_deleted(user):
+            privacy.account_delete(user=user, now=timezone.now())
+            done += 1
+    modeladmin.message_user(request, f"Deleted the personal data of {done} account(s).")
+
+
+class PrivacyUserAdmin(_BaseUserAdmin):  # type: ignore[misc, valid-type]
+    actions = [*(_BaseUserAdmin.actions or []), delete_personal_data]
+
+
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, PrivacyUserAdmin)
 
 
 class CourseMembershipInline(admin.TabularInline):

@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "LEARN_AHEAD_MINUTES": 20,
     "ANSWER_TIME_CAP_SECONDS": 60,
     "SIGNUP_ENABLED": True,
+    "TRUSTED_PROXIES": 0,
     "LTI_SCORE_INTERVAL_MINUTES": 5,
     "LTI_KEY_GRACE_DAYS": 7,
     # Personal scheduler parameters are kept only with this many live reviews (Anki's minimum

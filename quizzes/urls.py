@@ -4,12 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quizzes import views
-from quizzes.views import analysis, cards, cohort, teach, teach_imports
+from quizzes.views import account, analysis, cards, cohort, teach, teach_imports
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress_page, name="progress"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/data/", account.my_data, name="my-data"),
+    path("settings/delete/", account.account_delete_page, name="account-delete"),
     path("settings/optimise/", views.settings_optimise, name="settings-optimise"),
     path(
         "settings/parameters/default/",

@@ -71,3 +71,13 @@ class ScopedTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix=self.target.authenticate_header(None)
         )
+
+
+class LockoutBasicScheme(OpenApiAuthenticationExtension):
+    """HTTP Basic with sign-in lockouts (only `POST /tokens`): plain basic auth in the schema."""
+
+    target_class = "quizzes.security.lockout.LockoutBasicAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "http", "scheme": "basic"}

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -127,7 +132,8 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[int, dict[str, 
 def convert(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]] | None:
     """(status, body, headers) for an exception the API answers itself; None for a 500."""
     headers: dict[str, str] = {}
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        # DoesNotExist escaping a view: the object was deleted by another request meanwhile.
         return status.HTTP_404_NOT_FOUND, error_body("not_found", NOT_FOUND), headers
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

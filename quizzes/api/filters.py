@@ -1,11 +1,20 @@
-"""django-filter sets: questions (topic, kind, difficulty, due), banks, reports, reviews."""
+"""django-filter sets: questions (topic, kind, difficulty, due), banks, reports, reviews.
+
+Query values the schema forbids are refused with a 400 naming the parameter, never ignored:
+`retired=null` or `retired=` is not a boolean, `until=` is not a date-time, and a date-time
+that cannot be expressed in UTC (`9999-12-31T23:59:59-01:00`) is out of range.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from quizzes.api import clock
 from quizzes.models import (
@@ -18,17 +27,72 @@ from quizzes.models import (
     ReviewLog,
 )
 
+NOT_BOOLEAN = "Must be true or false."
+EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
+DATETIME_OUT_OF_RANGE = "Out of range: the instant must lie between the years 1 and 9999 in UTC."
 
-class QuestionFilter(django_filters.FilterSet):
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error, not "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError(NOT_BOOLEAN, code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant that still exists once converted to UTC."""
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError(DATETIME_OUT_OF_RANGE, code="invalid") from None
+        return value
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A parameter given with an empty value is an error (except free text, where "" is text)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, django_filters.CharFilter) or name not in self.data:
+                continue
+            if "" in self.data.getlist(name) and name not in self.form.errors:
+                self.form.add_error(name, ValidationError(EMPTY_VALUE, code="empty"))
+                valid = False
+        return valid
+
+
+class QuestionFilter(StrictFilterSet):
     topic = django_filters.CharFilter(
         method="filter_topic", label="Topic slug; its subtopics are included."
     )
     kind = django_filters.MultipleChoiceFilter(choices=QuestionKind.choices)
     difficulty = django_filters.MultipleChoiceFilter(choices=[(1, "1"), (2, "2"), (3, "3")])
-    due = django_filters.BooleanFilter(
+    due = StrictBooleanFilter(
         method="filter_due", label="Only questions with a card due for you now (or not)."
     )
-    retired = django_filters.BooleanFilter(
+    retired = StrictBooleanFilter(
         field_name="retired_at",
         lookup_expr="isnull",
         exclude=True,
@@ -59,11 +123,9 @@ class QuestionFilter(django_filters.FilterSet):
         return queryset.filter(Exists(due)) if value else queryset.exclude(Exists(due))
 
 
-class BankFilter(django_filters.FilterSet):
-    enrolled = django_filters.BooleanFilter(method="filter_enrolled", label="You are enrolled.")
-    retired = django_filters.BooleanFilter(
-        field_name="retired_at", lookup_expr="isnull", exclude=True
-    )
+class BankFilter(StrictFilterSet):
+    enrolled = StrictBooleanFilter(method="filter_enrolled", label="You are enrolled.")
+    retired = StrictBooleanFilter(field_name="retired_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Bank
@@ -74,24 +136,24 @@ class BankFilter(django_filters.FilterSet):
         return queryset.filter(Exists(mine)) if value else queryset.exclude(Exists(mine))
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(StrictFilterSet):
     class Meta:
         model = QuestionReport
         fields = ["status"]
 
 
-class ReviewLogFilter(django_filters.FilterSet):
+class ReviewLogFilter(StrictFilterSet):
     """Filters of the review log; undone reviews are left out unless asked for."""
 
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="reviewed_at", lookup_expr="gte", label="Reviews at or after (ISO 8601)."
     )
-    until = django_filters.IsoDateTimeFilter(
+    until = UtcDateTimeFilter(
         field_name="reviewed_at", lookup_expr="lt", label="Reviews before (ISO 8601)."
     )
     bank = django_filters.CharFilter(field_name="bank__slug", label="Bank slug.")
     card = django_filters.NumberFilter(field_name="card_id")
-    include_undone = django_filters.BooleanFilter(
+    include_undone = StrictBooleanFilter(
         method="filter_undone", label="Include undone reviews (default false)."
     )
 

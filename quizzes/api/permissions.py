@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from quizzes.models import ApiTokenScope
 
 TOKEN_READ_ONLY = "This token is read-only."
+TOKEN_LIMITED = (
+    "This token is limited to some banks: account-wide data and settings need a token that is "
+    "not limited to banks (or a signed-in session)."
+)
 PROGRESS_PERMISSION = "quizzes.view_bank_progress"
 
 
@@ -58,6 +63,14 @@ class TokenScopeAllows(BasePermission):
         return scope is None or not scope.read_only or request.method in SAFE_METHODS
 
 
+def require_unlimited_token(request: Request) -> None:
+    """Refuse (403) what reaches beyond any bank: account settings, new banks, the export.
+
+    A token limited to some banks must see and change nothing outside them."""
+    if token_bank_ids(request) is not None:
+        raise PermissionDenied(TOKEN_LIMITED, code="token_limited")
+
+
 class CanCreateBanks(BasePermission):
     """Creating a bank needs Django's `quizzes.add_bank` permission; reading needs nothing."""
 
@@ -66,4 +79,5 @@ class CanCreateBanks(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method != "POST":
             return True
+        require_unlimited_token(request)  # a new bank is outside the token's banks
         return bool(request.user and request.user.has_perm("quizzes.add_bank"))

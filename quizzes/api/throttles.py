@@ -14,9 +14,15 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from quizzes.security.clients import client_address
+
 
 class _CountOnce:
     scope: str
+
+    def get_ident(self, request: Request) -> str:
+        # The real client address (the trusted proxy setting), never a client-chosen header.
+        return client_address(request)
 
     def get_rate(self) -> str | None:
         # DRF binds THROTTLE_RATES when the module is imported; read them per request instead
@@ -44,10 +50,12 @@ class AnonThrottle(_CountOnce, AnonRateThrottle):
 
 
 class TokenCreateThrottle(_CountOnce, SimpleRateThrottle):
-    """Creating tokens accepts a password (HTTP Basic): slow guessing down, per address.
+    """Creating tokens accepts a password (HTTP Basic): a burst limit per address.
 
     Keyed by address alone, because asking who the user is would authenticate — and answer a
-    wrong password with 401 — before the throttle had counted the attempt.
+    wrong password with 401 — before the throttle had counted the attempt. Password guessing
+    itself is stopped by the sign-in lockout (quizzes.security.lockout), per address and per
+    account; this limit is short (per minute), so it never keeps a right password out for long.
     """
 
     scope = "tokens"

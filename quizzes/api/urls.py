@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from quizzes.api.views import (
+    account,
     analytics,
     banks,
     courses,
@@ -94,6 +95,8 @@ v1 = [
     path("me/cards", analytics.MyCardListView.as_view(), name="api-me-cards"),
     path("me/cards/bulk", analytics.MyCardBulkView.as_view(), name="api-me-cards-bulk"),
     path("me/profile", me.MyProfileView.as_view(), name="api-me-profile"),
+    path("me/export", account.MyExportView.as_view(), name="api-me-export"),
+    path("me/delete", account.MyAccountDeleteView.as_view(), name="api-me-delete"),
     path("me/optimise", parameters.MyOptimiseView.as_view(), name="api-me-optimise"),
 ]
 
@@ -101,6 +104,14 @@ urlpatterns = [
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
     # The schema and its UI are documents about the API, named as the issue asks.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^.*$", tokens.NotFoundView.as_view(), name="api-not-found"),
+    # The split view serves its start-up script as a file: no inline script for the CSP.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="quizzes/api_docs.html"
+        ),
+        name="api-docs",
+    ),
+    # Not `.*`: a path with an encoded newline (%0A) is still under /api/, and a JSON 404.
+    re_path(r"^[\s\S]*$", tokens.NotFoundView.as_view(), name="api-not-found"),
 ]

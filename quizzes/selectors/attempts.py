@@ -76,7 +76,8 @@ def question_attempts(*, question_ids: Iterable[int]) -> dict[int, QuestionAttem
     )
     answers: dict[int, list[OverriddenAnswer]] = {}
     overridden = (
-        Attempt.objects.filter(question_id__in=ids, overridden=True)
+        # A deleted account's answers are gone (NULL): its overrides still count, unshown.
+        Attempt.objects.filter(question_id__in=ids, overridden=True, answer__isnull=False)
         .order_by()
         .values("question_id", "answer")
         .annotate(n=Count("id"), last=Max("attempted_at"))

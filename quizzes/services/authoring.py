@@ -14,7 +14,7 @@ import jsonschema
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -22,6 +22,7 @@ from quizzes.importers.base import ParsedQuestion
 from quizzes.importers.checks import spec_problems
 from quizzes.importers.native import describe_schema_error, schema, spec_schema_errors
 from quizzes.models import (
+    Attempt,
     Bank,
     BankMembership,
     Card,
@@ -95,14 +96,22 @@ def bank_update(*, bank: Bank, **fields: Any) -> Bank:
             raise ValueError(f"bank field {name!r} cannot be changed here")
         setattr(bank, name, value)
     if fields:
-        bank.save(update_fields=[*fields, "updated_at"])
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+                bank.save(update_fields=[*fields, "updated_at"])
+        except DatabaseError:
+            # "did not affect any rows": another request deleted the bank meanwhile.
+            if not Bank.objects.filter(pk=bank.pk).exists():
+                raise Bank.DoesNotExist(f"bank {bank.pk} was deleted") from None
+            raise
     return bank
 
 
 @transaction.atomic
 def bank_delete(*, bank: Bank, now: datetime) -> bool:
-    """Delete a bank nobody has reviewed; retire one with reviews. True when it was deleted."""
-    if ReviewLog.objects.filter(bank=bank).exists():
+    """Delete a bank nobody has answered; retire one with reviews or attempts (the first-attempt
+    record item analysis reads). True when it was deleted."""
+    if ReviewLog.objects.filter(bank=bank).exists() or Attempt.objects.filter(bank=bank).exists():
         bank_retire(bank=bank, now=now)
         return False
     CardState.objects.filter(bank=bank).delete()
@@ -269,8 +278,12 @@ def question_update(*, question: Question, changes: dict[str, Any], now: datetim
 
 @transaction.atomic
 def question_delete(*, question: Question, now: datetime) -> bool:
-    """Delete a question nobody has reviewed; retire one with reviews. True when deleted."""
-    if ReviewLog.objects.filter(card__question=question).exists():
+    """Delete a question nobody has answered; retire one with reviews or attempts (an answer
+    checked but not yet rated is an attempt, kept for item analysis). True when deleted."""
+    if (
+        ReviewLog.objects.filter(card__question=question).exists()
+        or Attempt.objects.filter(question=question).exists()
+    ):
         question_retire(question=question, now=now)
         return False
     CardState.objects.filter(card__question=question).delete()

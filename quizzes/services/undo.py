@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,10 +25,17 @@ class UndoResult:
 
 
 def review_undo(
-    *, learner: AbstractBaseUser, now: datetime, bank: Bank | None = None
+    *,
+    learner: AbstractBaseUser,
+    now: datetime,
+    bank: Bank | None = None,
+    bank_ids: Collection[int] | None = None,
 ) -> UndoResult:
     """Undo the learner's latest live review of today: restore the state it held before, and
-    re-open its attempt — the card comes back with that verdict and answer, to be rated again."""
+    re-open its attempt — the card comes back with that verdict and answer, to be rated again.
+
+    `bank` or `bank_ids` narrow the search (an API token limited to some banks never reaches,
+    nor names, a review in another bank)."""
     profile = learner_profile_get(learner=learner)
     start, end = learner_day(profile=profile, now=now)
     with transaction.atomic():
@@ -36,6 +44,8 @@ def review_undo(
         )
         if bank is not None:
             logs = logs.filter(bank=bank)
+        if bank_ids is not None:
+            logs = logs.filter(bank_id__in=list(bank_ids))
         log = logs.select_related("card__question").order_by("-reviewed_at", "-id").first()
         if log is None:
             raise ValidationError(errors.NOTHING_TO_UNDO, code="nothing_to_undo")

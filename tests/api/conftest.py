@@ -135,16 +135,26 @@ def world(db: Any, now: datetime) -> World:
     )
 
 
-ROLES = ["anonymous", "learner", "other_learner", "instructor", "other_instructor"]
+ROLES = [
+    "anonymous",
+    "learner",
+    "other_learner",
+    "instructor",
+    "other_instructor",
+    "limited_learner",
+]
 
 
 @pytest.fixture
 def client_as(world: World, now: datetime) -> Any:
-    """client_as(role) -> an APIClient for that role ("anonymous" has no credentials)."""
+    """client_as(role) -> an APIClient for that role ("anonymous" has no credentials;
+    "limited_learner" is the learner through a token limited to the bank `other`)."""
 
     def make(role: str, **scope: Any) -> APIClient:
         if role == "anonymous":
             return APIClient()
+        if role == "limited_learner":
+            return token_client(world.learner, now=now, banks=[world.other_bank], **scope)
         return token_client(world.user(role), now=now, **scope)
 
     return make

@@ -227,6 +227,19 @@ def test_deleting_questions_retires_reviewed_ones_and_removes_the_rest(world, cl
     assert [q["id"] for q in retired] == [world.question.pk]
 
 
+def test_deleting_a_question_with_only_a_checked_answer_retires_it(world, client_as):
+    # The checked answer's attempt keeps the card: the delete answered 500 (found by fuzzing).
+    question = QuestionFactory(bank=world.bank, kind="true_false")
+    card = question.cards.get()
+    response = client_as("learner").post(
+        f"/api/v1/cards/{card.pk}/answer", {"answer": True}, format="json"
+    )
+    assert response.status_code == HTTPStatus.OK
+    response = client_as("instructor").delete(f"/api/v1/questions/{question.pk}")
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert Question.objects.get(pk=question.pk).retired_at is not None
+
+
 # --- enrolment ----------------------------------------------------------------------------------
 
 
@@ -351,3 +364,10 @@ def test_retired_bank_reviews_stay_readable(world, client_as, now):
     assert learner.get("/api/v1/banks/kmod").json()["retired_at"] is not None
     assert len(results(learner.get("/api/v1/me/reviews"))) == 1
     assert Card.objects.filter(bank=world.bank).exists()
+
+
+def test_a_blank_name_in_a_bulk_enrolment_matches_nobody(world, client_as):
+    response = client_as("instructor").post(
+        "/api/v1/banks/kmod/enrollments", {"users": ["  "]}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["enrolled"] == []

@@ -160,7 +160,9 @@ def test_answer_check_grades_and_records_the_first_attempt_only(client, bank):
 
 def test_a_flashcard_check_shows_the_back_and_allows_every_rating(client, bank):
     question = QuestionFactory(bank=bank, kind="flashcard")
-    body = client.post(f"/api/v1/cards/{card_of(question).pk}/answer", {}, format="json").json()
+    body = client.post(
+        f"/api/v1/cards/{card_of(question).pk}/answer", {"answer": None}, format="json"
+    ).json()
     assert body["correct"] is None and body["back"]["markdown"] == question.spec["back"]
     assert len(body["ratings"]) == 4
 
@@ -392,3 +394,21 @@ def test_unknown_card_and_bank_ids_are_404(client, bank):
     assert client.post("/api/v1/cards/999999/answer", {}, format="json").status_code == 404
     assert client.get("/api/v1/banks/nope/study/next").status_code == HTTPStatus.NOT_FOUND
     assert client.post("/api/v1/cards/999999/bury").json()["error"]["code"] == "not_found"
+
+
+def test_the_answer_is_required_null_for_a_flashcard(client, bank):
+    card = card_of(QuestionFactory(bank=bank, kind="flashcard"))
+    missing = client.post(
+        "/api/v1/reviews", {"card": card.pk, "rating": 3}, format="json", HTTP_IDEMPOTENCY_KEY="a-1"
+    )
+    assert missing.status_code == 400
+    assert list(missing.json()["error"]["fields"]) == ["answer"]
+    assert review(client, card, None, rating=Rating.GOOD, key="a-2").status_code == 201
+
+
+@pytest.mark.parametrize("key", ["", "a b", "é", "x" * 201])
+def test_an_idempotency_key_outside_the_documented_pattern_is_refused(client, bank, key):
+    card = card_of(QuestionFactory(bank=bank, kind="flashcard"))
+    response = review(client, card, None, rating=Rating.GOOD, key=key)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_required"

@@ -83,6 +83,12 @@ def test_every_variable_the_code_reads_is_documented():
 
 def test_every_variable_compose_sets_for_the_app_is_one_the_code_reads():
     env = SERVICES["app1"]["environment"]
-    # DJANGO_ENV (the production profile) and KMODQUIZ_TRUSTED_PROXIES come with issue 13 part A
-    # (branch hardening): drop them from here once the settings read them.
-    assert set(env) - variables_read() - {"DJANGO_ENV", "KMODQUIZ_TRUSTED_PROXIES"} == set()
+    assert set(env) - variables_read() == set()
+
+
+def test_gunicorn_leaves_the_request_line_limit_to_nginx():
+    # gunicorn's largest request-line limit (8190) is shorter than a valid topics list.
+    config = (servers.ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    nginx = (servers.ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"^limit_request_line = 0$", config, re.M)
+    assert re.search(r"^\s*large_client_header_buffers 4 32k;$", nginx, re.M)

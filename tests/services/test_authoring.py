@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from quizzes import services
 from quizzes.importers.base import ParsedQuestion
-from quizzes.models import Bank, Card, CardState, Question, QuestionReport, Rating, Topic
+from quizzes.models import Attempt, Bank, Card, CardState, Question, QuestionReport, Rating, Topic
 from quizzes.services import authoring
 from tests.factories import (
     BankFactory,
@@ -103,6 +103,27 @@ def test_delete_removes_an_unreviewed_question_but_retires_a_reviewed_one(bank, 
     assert not Question.objects.filter(pk=gone.pk).exists()
     assert Question.objects.get(pk=kept.pk).retired_at == now
     assert CardState.objects.get().retired is True
+
+
+def test_a_question_with_a_checked_but_unrated_answer_is_retired_not_deleted(bank, now):
+    # The check's attempt keeps the card (item analysis reads it): deleting failed with a 500.
+    learner = UserFactory()
+    EnrollmentFactory(learner=learner, bank=bank)
+    question = QuestionFactory(bank=bank, kind="true_false")
+    services.answer_check(learner=learner, card=question.cards.get(), answer=True, now=now)
+    assert authoring.question_delete(question=question, now=now) is False
+    assert Question.objects.get(pk=question.pk).retired_at == now
+    assert Attempt.objects.get().question == question
+
+
+def test_a_bank_with_only_checked_answers_is_retired_not_deleted(bank, now):
+    learner = UserFactory()
+    EnrollmentFactory(learner=learner, bank=bank)
+    question = QuestionFactory(bank=bank, kind="true_false")
+    services.answer_check(learner=learner, card=question.cards.get(), answer=True, now=now)
+    assert authoring.bank_delete(bank=bank, now=now) is False
+    assert Bank.objects.get(pk=bank.pk).retired_at == now
+    assert Attempt.objects.filter(bank=bank).count() == 1
 
 
 def test_deleting_an_unreviewed_bank_removes_everything_of_it(bank, now):

@@ -9,6 +9,8 @@ from quizzes.api.presentation import ANSWER_FORMATS
 from quizzes.api.serializers.common import (
     MarkdownField,
     MarkdownSerializer,
+    StrictCharField,
+    StrictRegexField,
 )
 from quizzes.models import (
     Bank,
@@ -47,19 +49,19 @@ class BankSerializer(serializers.ModelSerializer):
 
 
 class BankCreateSerializer(serializers.Serializer):
-    slug = serializers.RegexField(r"^[a-z0-9][a-z0-9-]{0,79}$", max_length=80)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    slug = StrictRegexField(r"^[a-z0-9][a-z0-9-]{0,79}$", max_length=80)
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    version = StrictCharField(required=False, allow_blank=True, max_length=50, default="")
     visibility = serializers.ChoiceField(
         choices=Bank.Visibility.choices, default=Bank.Visibility.PUBLIC
     )
 
 
 class BankUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    title = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
+    version = StrictCharField(required=False, allow_blank=True, max_length=50)
     visibility = serializers.ChoiceField(choices=Bank.Visibility.choices, required=False)
 
 
@@ -73,9 +75,9 @@ class TopicSerializer(serializers.ModelSerializer):
 
 
 class TopicCreateSerializer(serializers.Serializer):
-    slug = serializers.CharField(max_length=200)
-    title = serializers.CharField(max_length=200)
-    parent = serializers.CharField(max_length=200, required=False, allow_null=True)
+    slug = StrictCharField(max_length=200)
+    title = StrictCharField(max_length=200)
+    parent = StrictCharField(max_length=200, required=False, allow_null=True)
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -102,19 +104,21 @@ class EnrollmentUpdateSerializer(serializers.Serializer):
 
 class BulkEnrollSerializer(serializers.Serializer):
     users = serializers.ListField(
-        child=serializers.CharField(max_length=254),
+        # Taken as sent (not trimmed): "  " is a name that matches nobody, not a blank one.
+        child=StrictCharField(max_length=254, min_length=1, trim_whitespace=False),
         allow_empty=False,
+        min_length=1,
         max_length=1000,
         help_text="Usernames or e-mail addresses.",
     )
 
 
 class BulkEnrollResultSerializer(serializers.Serializer):
-    enrolled = serializers.ListField(child=serializers.CharField())
-    already = serializers.ListField(child=serializers.CharField())
-    not_found = serializers.ListField(child=serializers.CharField())
+    enrolled = serializers.ListField(child=StrictCharField())
+    already = serializers.ListField(child=StrictCharField())
+    not_found = serializers.ListField(child=StrictCharField())
     ambiguous = serializers.ListField(
-        child=serializers.CharField(), help_text="E-mail addresses shared by several users."
+        child=StrictCharField(), help_text="E-mail addresses shared by several users."
     )
 
 
@@ -122,22 +126,22 @@ class BulkEnrollResultSerializer(serializers.Serializer):
 class QuestionWriteSerializer(serializers.Serializer):
     """A question as the native format defines it (docs/formats.md); the spec is checked there."""
 
-    external_id = serializers.RegexField(r"^[A-Za-z0-9._:-]{1,100}$", max_length=100)
+    external_id = StrictRegexField(r"^[A-Za-z0-9._:-]{1,100}$", max_length=100)
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
-    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    explanation = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    prompt = StrictCharField(allow_blank=True, trim_whitespace=False)
+    explanation = StrictCharField(allow_blank=True, trim_whitespace=False)
     spec = serializers.DictField(help_text="The answer spec of the kind (docs/formats.md).")
     difficulty = serializers.ChoiceField(choices=[1, 2, 3])
-    source = serializers.CharField(allow_blank=True, max_length=300)
-    since = serializers.CharField(
+    source = StrictCharField(allow_blank=True, max_length=300)
+    since = StrictCharField(
         allow_blank=True,
         max_length=50,
         default="",
         help_text="When the behaviour it relies on appeared or changed, e.g. `Linux 5.13`.",
     )
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), default=list)
+    tags = serializers.ListField(child=StrictCharField(max_length=50), default=list)
     topics = serializers.ListField(
-        child=serializers.CharField(max_length=200), min_length=1, help_text="Topic slugs."
+        child=StrictCharField(max_length=200), min_length=1, help_text="Topic slugs."
     )
 
 
@@ -148,14 +152,14 @@ class QuestionUpdateSerializer(QuestionWriteSerializer):
 
 
 class OptionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    text = serializers.CharField()
-    html = serializers.CharField()
+    id = StrictCharField()
+    text = StrictCharField()
+    html = StrictCharField()
 
 
 class BlankSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text="Deletion key, e.g. `c1`.")
-    hint = serializers.CharField(allow_null=True)
+    key = StrictCharField(help_text="Deletion key, e.g. `c1`.")
+    hint = StrictCharField(allow_null=True)
 
 
 class ClozeSerializer(MarkdownSerializer):
@@ -209,14 +213,14 @@ class QuestionSerializer(QuestionContentMixin):
     """A question as the caller may see it: learners get no answer until they have answered."""
 
     id = serializers.IntegerField()
-    bank = serializers.CharField(help_text="The bank's slug.")
-    external_id = serializers.CharField()
+    bank = StrictCharField(help_text="The bank's slug.")
+    external_id = StrictCharField()
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     difficulty = serializers.IntegerField()
-    source = serializers.CharField()
-    since = serializers.CharField(help_text="Empty when not stated.")
-    tags = serializers.ListField(child=serializers.CharField())
-    topics = serializers.ListField(child=serializers.CharField())
+    source = StrictCharField()
+    since = StrictCharField(help_text="Empty when not stated.")
+    tags = serializers.ListField(child=StrictCharField())
+    topics = serializers.ListField(child=StrictCharField())
     prompt = MarkdownSerializer()
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
     cards = serializers.ListField(child=serializers.IntegerField(), help_text="Its card ids.")
@@ -234,13 +238,13 @@ class QuestionSerializer(QuestionContentMixin):
 
 # --- reports ----------------------------------------------------------------------------------
 class ReportCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=2000)
+    text = StrictCharField(max_length=2000)
     card = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class ReportSerializer(serializers.ModelSerializer):
     question = serializers.PrimaryKeyRelatedField(read_only=True)
-    external_id = serializers.CharField(source="question.external_id", read_only=True)
+    external_id = StrictCharField(source="question.external_id", read_only=True)
     bank = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reporter = serializers.SlugRelatedField(slug_field="username", read_only=True)
     resolved_by = serializers.SlugRelatedField(
@@ -267,6 +271,4 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportResolveSerializer(serializers.Serializer):
-    resolution = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )
+    resolution = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")

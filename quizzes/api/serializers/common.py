@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,6 +11,43 @@ from quizzes.models import (
     Rating,
 )
 from quizzes.rendering import markdown_to_html
+
+# --- strings that are strings -----------------------------------------------------------------
+NOT_A_STRING = "Not a valid string."
+
+
+class _StringOnly:
+    """DRF's string fields take a JSON number for a string (0 becomes "0"), which the schema
+    forbids: these take strings only."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError(NOT_A_STRING, code="invalid")
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(_StringOnly, serializers.CharField):
+    pass
+
+
+class StrictRegexField(_StringOnly, serializers.RegexField):
+    pass
+
+
+class StrictSlugField(_StringOnly, serializers.SlugField):
+    pass
+
+
+NOT_A_BOOLEAN = "Must be true or false."
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only (DRF would take 0, 1, "yes"…, which the schema forbids)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(NOT_A_BOOLEAN, code="invalid")
+        return data
 
 
 # --- shared -----------------------------------------------------------------------------------

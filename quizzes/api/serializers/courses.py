@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from quizzes.api.serializers.banks import UserBriefSerializer
+from quizzes.api.serializers.common import StrictCharField
 from quizzes.api.serializers.me import CohortRowSerializer
 from quizzes.models import Course
 
@@ -17,7 +18,7 @@ class CourseSerializer(serializers.ModelSerializer):
     banks = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     learners = serializers.IntegerField(read_only=True, help_text="Current learner members.")
     instructors = serializers.IntegerField(read_only=True, help_text="Current instructors.")
-    role = serializers.CharField(
+    role = StrictCharField(
         read_only=True, allow_null=True, help_text="The caller's role in it (null: none)."
     )
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.serializers.banks import UserBriefSerializer
+from quizzes.api.serializers.common import StrictBooleanField, StrictCharField, StrictSlugField
 from quizzes.models import (
     ApiTokenScope,
     CardStatus,
@@ -15,26 +17,33 @@ from quizzes.models import (
     ReviewLog,
 )
 from quizzes.services import accounts
+from quizzes.timezones import TIMEZONES
 
 
 # --- the learner: profile, reviews, progress --------------------------------------------------
+@extend_schema_field(
+    {"type": "string", "enum": list(TIMEZONES), "description": "An IANA time zone name."}
+)
+class TimezoneField(serializers.ChoiceField):
+    """An IANA time zone name (the schema lists them without a line of prose each)."""
+
+
 class ProfileSerializer(serializers.ModelSerializer):
-    timezone = serializers.CharField(max_length=64)
+    timezone = TimezoneField(
+        choices=TIMEZONES,
+        error_messages={"invalid_choice": accounts.TIMEZONE_UNKNOWN},
+        help_text="An IANA time zone name, e.g. Europe/Berlin.",
+    )
     day_start_hour = serializers.IntegerField(min_value=0, max_value=23)
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=99999)
     desired_retention = serializers.FloatField(min_value=0.7, max_value=0.99)
-    bury_new_siblings = serializers.BooleanField(
+    bury_new_siblings = StrictBooleanField(
         help_text="A cloze's other new cards wait for the next day once one was studied today."
     )
-    bury_review_siblings = serializers.BooleanField(
+    bury_review_siblings = StrictBooleanField(
         help_text="Likewise its other cards due for review today."
     )
-
-    def validate_timezone(self, value: str) -> str:
-        if not accounts.timezone_is_valid(value):
-            raise serializers.ValidationError(accounts.TIMEZONE_UNKNOWN)
-        return value
 
     class Meta:
         model = LearnerProfile
@@ -52,8 +61,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 class ReviewLogSerializer(serializers.ModelSerializer):
     bank = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     question = serializers.IntegerField(source="card.question_id", read_only=True)
-    external_id = serializers.CharField(source="card.question.external_id", read_only=True)
-    deletion = serializers.CharField(source="card.deletion", read_only=True)
+    external_id = StrictCharField(source="card.question.external_id", read_only=True)
+    deletion = StrictCharField(source="card.deletion", read_only=True)
     status_before = serializers.SerializerMethodField()
 
     class Meta:
@@ -101,9 +110,9 @@ class RetentionSerializer(serializers.Serializer):
 
 
 class MasterySerializer(serializers.Serializer):
-    bank = serializers.CharField()
-    topic = serializers.CharField()
-    title = serializers.CharField()
+    bank = StrictCharField()
+    topic = StrictCharField()
+    title = StrictCharField()
     cards = serializers.IntegerField()
     mastered = serializers.IntegerField()
     share = serializers.FloatField()
@@ -182,7 +191,7 @@ class TokenSerializer(serializers.ModelSerializer):
 
 
 class TokenCreatedSerializer(TokenSerializer):
-    token = serializers.CharField(help_text="Shown only now: only its digest is stored.")
+    token = StrictCharField(help_text="Shown only now: only its digest is stored.")
 
     class Meta(TokenSerializer.Meta):
         fields = [*TokenSerializer.Meta.fields, "token"]
@@ -190,10 +199,10 @@ class TokenCreatedSerializer(TokenSerializer):
 
 
 class TokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    read_only = serializers.BooleanField(default=False)
+    name = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    read_only = StrictBooleanField(default=False)
     banks = serializers.ListField(
-        child=serializers.SlugField(),
+        child=StrictSlugField(),
         required=False,
         default=list,
         help_text="Bank slugs this token is limited to; empty: every bank you can see.",
@@ -205,5 +214,5 @@ class TokenCreateSerializer(serializers.Serializer):
 
 class PingSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
-    user = serializers.CharField()
+    user = StrictCharField()
     time = serializers.DateTimeField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.presentation import ANSWER_FORMATS
@@ -10,6 +11,9 @@ from quizzes.api.serializers.common import (
     MarkdownSerializer,
     PreviewSerializer,
     QueueCountsSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictSlugField,
 )
 from quizzes.models import (
     CardStatus,
@@ -23,27 +27,45 @@ from quizzes.models import (
 class CardContentSerializer(QuestionContentMixin):
     id = serializers.IntegerField()
     question = serializers.IntegerField()
-    external_id = serializers.CharField()
-    bank = serializers.CharField()
+    external_id = StrictCharField()
+    bank = StrictCharField()
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
-    deletion = serializers.CharField(allow_null=True, help_text="Cloze: the deletion it asks.")
+    deletion = StrictCharField(allow_null=True, help_text="Cloze: the deletion it asks.")
     difficulty = serializers.IntegerField()
-    source = serializers.CharField()
-    since = serializers.CharField(
+    source = StrictCharField()
+    since = StrictCharField(
         help_text="When the behaviour it relies on appeared or changed; empty when not stated."
     )
     prompt = MarkdownSerializer()
     answer_format = serializers.ChoiceField(choices=sorted(set(ANSWER_FORMATS.values())))
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "option_id, text, command_line"},
+            {"type": "boolean", "description": "boolean (true/false)"},
+            {"type": "array", "items": {"type": "string"}, "description": "option_ids, item_ids"},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "blanks ({key: text}), pairs ({left id: right id})",
+            },
+        ],
+        "nullable": True,
+    }
+)
+class AnswerField(serializers.JSONField):
+    """The answer payload; its shape depends on the card's kind (its `answer_format`)."""
+
+
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.JSONField(
-        required=False,
+    answer = AnswerField(
         allow_null=True,
-        default=None,
-        help_text="The answer payload of the card's kind (docs/formats.md); null for flashcards.",
+        help_text="The answer payload of the card's kind, as its `answer_format` says "
+        "(docs/formats.md); null for flashcards. Required: a card of another shape is a 400.",
     )
-    serve_token = serializers.CharField(
+    serve_token = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=500,
@@ -55,7 +77,7 @@ class VerdictSerializer(serializers.Serializer):
     answer = serializers.JSONField(help_text="The answer this verdict is about: the first one.")
     correct = serializers.BooleanField(allow_null=True, help_text="Null for flashcards.")
     score = serializers.FloatField()
-    feedback = serializers.CharField()
+    feedback = StrictCharField()
     expected = serializers.JSONField()
     explanation = MarkdownSerializer()
     back = MarkdownSerializer(required=False)
@@ -80,7 +102,7 @@ class CheckResultSerializer(VerdictSerializer):
 class StudyNextSerializer(serializers.Serializer):
     card = CardContentSerializer(allow_null=True, help_text="Null when nothing is due now.")
     queue = serializers.ChoiceField(choices=["new", "learning", "review"], allow_null=True)
-    serve_token = serializers.CharField(
+    serve_token = StrictCharField(
         allow_null=True, help_text="Send it back with the review: it measures the answer time."
     )
     counts = QueueCountsSerializer(help_text="Left today.")
@@ -106,7 +128,7 @@ class ReviewCreateSerializer(AnswerSerializer):
         help_text="Optional for graded kinds (wrong → Again, right → Good); required for "
         "flashcards.",
     )
-    override = serializers.BooleanField(
+    override = StrictBooleanField(
         required=False,
         default=False,
         help_text='"I was right": overrides a wrong verdict on a short-answer, shell-command or '
@@ -120,24 +142,24 @@ class ReviewResultSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     correct = serializers.BooleanField(allow_null=True)
     score = serializers.FloatField()
-    feedback = serializers.CharField()
+    feedback = StrictCharField()
     expected = serializers.JSONField()
     explanation = MarkdownSerializer()
     due = serializers.DateTimeField()
-    interval = serializers.CharField()
+    interval = StrictCharField()
     leech = serializers.BooleanField(help_text="This lapse made it a leech: it is suspended.")
     counts = QueueCountsSerializer()
     overridden = serializers.BooleanField(help_text='Rated after "I was right".')
 
 
 class UndoSerializer(serializers.Serializer):
-    bank = serializers.SlugField(required=False, help_text="Only undo a review in this bank.")
+    bank = StrictSlugField(required=False, help_text="Only undo a review in this bank.")
 
 
 class UndoResultSerializer(serializers.Serializer):
     review = serializers.IntegerField()
     card = serializers.IntegerField()
-    bank = serializers.CharField()
+    bank = StrictCharField()
     undone_at = serializers.DateTimeField()
 
 

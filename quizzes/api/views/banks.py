@@ -76,7 +76,8 @@ def annotated_banks(request: Request) -> QuerySet[Bank]:
     ),
     post=extend_schema(
         summary="Create a bank",
-        description="Needs the `quizzes.add_bank` permission; you become its owner.",
+        description="Needs the `quizzes.add_bank` permission and a token not limited to banks; "
+        "you become its owner.",
         request=BankCreateSerializer,
         responses={201: BankSerializer, **errors(*WRITE)},
     ),
@@ -114,7 +115,8 @@ class BankListView(generics.ListCreateAPIView):
     ),
     delete=extend_schema(
         summary="Delete a bank (instructors)",
-        description="A bank with reviews is retired instead: its history is kept.",
+        description="A bank with reviews or checked answers is retired instead: its history "
+        "is kept.",
         parameters=[BANK_SLUG],
         responses={
             204: OpenApiResponse(description="Deleted or retired."),
@@ -150,7 +152,7 @@ class BankDetailView(APIView):
     get=extend_schema(
         summary="A bank's topics",
         parameters=[BANK_SLUG],
-        responses={200: TopicSerializer(many=True), **errors(*READ, 404)},
+        responses={200: TopicSerializer(many=True), **errors(400, *READ, 404)},
     ),
     post=extend_schema(
         summary="Add a topic (instructors)",
@@ -256,7 +258,7 @@ class MyEnrollmentView(APIView):
     get=extend_schema(
         summary="A bank's enrolled learners (instructors)",
         parameters=[BANK_SLUG],
-        responses={200: EnrollmentSerializer(many=True), **errors(*READ, 403, 404)},
+        responses={200: EnrollmentSerializer(many=True), **errors(400, *READ, 403, 404)},
     ),
     post=extend_schema(
         summary="Enrol users by username or e-mail (instructors)",
@@ -291,7 +293,7 @@ class BankEnrollmentListView(generics.ListCreateAPIView):
 
 @extend_schema(
     summary="Your enrolments",
-    responses={200: EnrollmentSerializer(many=True), **errors(*READ, 404)},
+    responses={200: EnrollmentSerializer(many=True), **errors(400, *READ, 404)},
 )
 class MyEnrollmentListView(generics.ListAPIView):
     serializer_class = EnrollmentSerializer

@@ -23,7 +23,7 @@ _ERROR_DESCRIPTIONS = {
     400: "Invalid input: malformed JSON, bad UTF-8, wrong types or values (see `fields`).",
     401: "No valid credentials (send `Authorization: Token <token>` or a session cookie).",
     403: "Authenticated, but not allowed (e.g. not an instructor, or a read-only token).",
-    404: "No such object, or one the caller may not see (or no such page of a list).",
+    404: "No such object, or one the caller may not see (or no such page or cursor of a list).",
     409: "Conflicts with the current state.",
     413: "The request body is too large.",
     429: "Too many requests: wait `Retry-After` seconds.",

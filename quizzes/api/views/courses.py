@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 
 from quizzes import stats
 from quizzes.api import clock
-from quizzes.api.permissions import PROGRESS_PERMISSION, token_bank_ids
+from quizzes.api.permissions import PROGRESS_PERMISSION, limit_to_token_banks, token_bank_ids
 from quizzes.api.renderers import CSVRenderer
 from quizzes.api.serializers.courses import CourseProgressRowSerializer, CourseSerializer
 from quizzes.api.views.base import READ, errors, instructs_q
@@ -98,7 +98,12 @@ class CourseListView(generics.ListAPIView):
                 instructors=_active(CourseMembership.Role.INSTRUCTOR),
                 role=Subquery(role),
             )
-            .prefetch_related("banks")
+            # A token limited to some banks names only those of each course.
+            .prefetch_related(
+                Prefetch(
+                    "banks", queryset=limit_to_token_banks(self.request, Bank.objects.all(), "pk")
+                )
+            )
             .order_by("title", "id")
         )
 
@@ -145,7 +150,7 @@ class CourseProgressView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Enrollment.objects.none()
-        params = _Days(data=self.request.query_params)
+        params = _Days(data=self.request.query_params.dict())
         params.is_valid(raise_exception=True)
         course = self._course()
         self.bank_ids = self._bank_ids(course)

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from quizzes import conf
 from quizzes.api import clock
 from quizzes.api.exceptions import PayloadTooLarge, error_body
+from quizzes.api.parsers import SafeJSONParser
 from quizzes.api.serializers.imports import (
     AUTO,
     ImportApplySerializer,
@@ -88,7 +90,7 @@ def _run_response(request: Request, run: ImportRun, *, created: bool = True) -> 
     summary="A bank's imports (instructors)",
     description="Newest first; each without its errors and diff (GET one for those).",
     parameters=[BANK_SLUG],
-    responses={200: ImportRunSummarySerializer(many=True), **errors(*READ, 403, 404)},
+    responses={200: ImportRunSummarySerializer(many=True), **errors(400, *READ, 403, 404)},
 )
 @extend_schema(
     methods=["POST"],
@@ -172,7 +174,7 @@ class ImportDetailView(APIView):
     },
 )
 class ImportApplyView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]  # not nested too deep, no lone surrogates
 
     def post(self, request: Request, slug: str, pk: int) -> Response:
         bank = _taught_bank(request, slug)
@@ -203,9 +205,14 @@ class _AnyAccept(BaseContentNegotiation):
     ),
     parameters=[BANK_SLUG, FORMAT],
     responses={
-        (200, "application/octet-stream"): OpenApiResponse(
-            bytes, description="The file (its own content type)."
+        # Each format's own content type, so that clients (and the fuzzer) know what comes.
+        (200, "application/json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="`native`: the kmodquiz-bank document."
         ),
+        (200, "text/plain"): OpenApiResponse(bytes, description="`gift`, `aiken`."),
+        (200, "text/csv"): OpenApiResponse(bytes, description="`csv`."),
+        (200, "application/xml"): OpenApiResponse(bytes, description="`moodle_xml`."),
+        (200, "application/apkg"): OpenApiResponse(bytes, description="`apkg` (Anki)."),
         **errors(*READ, 403, 404),
     },
 )

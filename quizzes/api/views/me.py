@@ -19,8 +19,13 @@ from quizzes import stats
 from quizzes.api import clock
 from quizzes.api.filters import ReviewLogFilter
 from quizzes.api.pagination import ReviewCursorPagination
-from quizzes.api.permissions import PROGRESS_PERMISSION, limit_to_token_banks
+from quizzes.api.permissions import (
+    PROGRESS_PERMISSION,
+    limit_to_token_banks,
+    require_unlimited_token,
+)
 from quizzes.api.renderers import CSVRenderer
+from quizzes.api.serializers.common import StrictSlugField
 from quizzes.api.serializers.me import (
     CohortRowSerializer,
     ProfileSerializer,
@@ -44,12 +49,20 @@ NOT_ALLOWED_PROGRESS = "Only the bank's instructors and LMS service accounts may
 
 
 class _Days(serializers.Serializer):
+    """Query parameters, given as a plain dict (`query_params.dict()`): from a QueryDict DRF
+    would take an empty optional value (`?bank=`) as absent instead of refusing it."""
+
     days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
     forecast_days = serializers.IntegerField(min_value=1, max_value=stats.MAX_DAYS, default=30)
-    bank = serializers.SlugField(required=False)
+    bank = StrictSlugField(required=False)
 
 
-DAYS = OpenApiParameter("days", int, description="How many past learner days (1–365, default 30).")
+def _day_count(name: str, description: str) -> OpenApiParameter:
+    schema = {"type": "integer", "minimum": 1, "maximum": stats.MAX_DAYS, "default": 30}
+    return OpenApiParameter(name, schema, description=description)
+
+
+DAYS = _day_count("days", f"How many past learner days (1–{stats.MAX_DAYS}, default 30).")
 CSV_FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="`csv` for CSV (or send `Accept: text/csv`)."
 )
@@ -62,14 +75,18 @@ CSV_FORMAT = OpenApiParameter(
     "your desired retention) and the due forecast, over your enrolled banks.",
     parameters=[
         DAYS,
-        OpenApiParameter("forecast_days", int, description="Days of forecast (default 30)."),
-        OpenApiParameter("bank", str, description="Only this bank (slug)."),
+        _day_count("forecast_days", f"Days of forecast (1–{stats.MAX_DAYS}, default 30)."),
+        OpenApiParameter(
+            "bank",
+            {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+            description="Only this bank (slug).",
+        ),
     ],
     responses={200: ProgressSerializer, **errors(400, *READ, 404)},
 )
 class MyProgressView(APIView):
     def get(self, request: Request) -> Response:
-        params = _Days(data=request.query_params)
+        params = _Days(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         options = params.validated_data
         bank_ids = enrolled_bank_ids(request)
@@ -111,7 +128,7 @@ def progress_json(progress: stats.Progress) -> dict[str, Any]:
     responses={
         (200, "application/json"): ReviewLogSerializer(many=True),
         (200, "text/csv"): ReviewLogSerializer(many=True),
-        **errors(400, *READ),
+        **errors(400, *READ, 404),
     },
 )
 class MyReviewListView(generics.ListAPIView):
@@ -135,7 +152,7 @@ class MyReviewListView(generics.ListAPIView):
     patch=extend_schema(
         summary="Change your settings",
         description="New daily limits also apply to the banks whose limits you have not set "
-        "separately.",
+        "separately. Needs a token not limited to banks (the settings apply to all of them).",
         request=ProfileSerializer(partial=True),
         responses={200: ProfileSerializer, **errors(*WRITE)},
     ),
@@ -145,6 +162,7 @@ class MyProfileView(APIView):
         return Response(ProfileSerializer(learner_profile_get(learner=request.user)).data)
 
     def patch(self, request: Request) -> Response:
+        require_unlimited_token(request)  # the settings apply to every bank
         serializer = ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = accounts.profile_update(learner=request.user, **serializer.validated_data)
@@ -182,7 +200,7 @@ class BankProgressView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Bank.objects.none()
-        params = _Days(data=self.request.query_params)
+        params = _Days(data=self.request.query_params.dict())
         params.is_valid(raise_exception=True)
         self.bank = self._bank()
         return stats.bank_cohort_progress(

@@ -164,7 +164,8 @@ class QuestionListView(generics.ListCreateAPIView):
     ),
     delete=extend_schema(
         summary="Delete a question (instructors)",
-        description="A question with reviews is retired instead: its history is kept.",
+        description="A question with reviews or checked answers is retired instead: its "
+        "history is kept.",
         responses={
             204: OpenApiResponse(description="Deleted or retired."),
             **errors(401, 403, 404, 429),

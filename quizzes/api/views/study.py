@@ -5,6 +5,7 @@ Each view finds what the caller may touch, then calls the same service the study
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -43,17 +44,23 @@ from quizzes.api.views.base import (
 )
 from quizzes.models import Bank, Card, CardState, CardStatus, Enrollment, ReviewLog
 
-IDEMPOTENCY_KEY_REQUIRED = "Send an Idempotency-Key header (1 to 200 printable characters)."
+IDEMPOTENCY_KEY_REQUIRED = (
+    "Send an Idempotency-Key header (1 to 200 visible ASCII characters, e.g. a UUID)."
+)
 CARD_NOT_FOUND = "No card with this id in a bank you are enrolled in."
 HISTORY_LIMIT = 100
+MAX_TOPICS = 50
+TOO_MANY_TOPICS = "At most {maximum} topics."
+EMPTY_TOPIC = "A topic slug is empty: leave the parameter out, or name topics separated by commas."
 
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"  # 1 to 200 visible ASCII characters
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=True,
     description="A unique key per review (a UUID): sending it again with the same body returns "
-    "the first response; with a different body, 409.",
+    "the first response; with a different body, 409. 1 to 200 visible ASCII characters.",
 )
 CARD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The card's id.")
 
@@ -87,6 +94,21 @@ def _card(request: Request, pk: int) -> Card:
     return card
 
 
+def _topics(request: Request) -> list[str]:
+    raw = request.query_params.get("topics")
+    if not raw:  # absent, or `topics=`: an empty list (form style), no filter
+        return []
+    parts = raw.split(",")
+    if "" in parts:  # `a,,b` or `,`: the schema's items are never empty
+        raise ValidationError({"topics": [EMPTY_TOPIC]})
+    # Spaces around a slug are dropped (a blank item then names no topic).
+    topics = list(dict.fromkeys(t.strip() for t in parts if t.strip()))
+    if len(topics) > MAX_TOPICS:
+        # Each slug is a condition in one SQL statement: SQLite refuses a too large expression.
+        raise ValidationError({"topics": [TOO_MANY_TOPICS.format(maximum=MAX_TOPICS)]})
+    return topics
+
+
 @extend_schema(
     summary="The next card to study",
     description="Learning cards due now first, then today's reviews interleaved with new cards "
@@ -95,22 +117,31 @@ def _card(request: Request, pk: int) -> Card:
     parameters=[
         BANK_SLUG,
         OpenApiParameter(
-            "topics", str, description="Comma-separated topic slugs (with their subtopics)."
+            "topics",
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^,]+$"},
+                "maxItems": MAX_TOPICS,
+            },
+            style="form",
+            explode=False,
+            description=f"Comma-separated topic slugs (with subtopics), at most {MAX_TOPICS}; "
+            "empty (`topics=`): no filter, as when left out.",
         ),
     ],
-    responses={200: StudyNextSerializer, **errors(*READ, 403, 404)},
+    responses={200: StudyNextSerializer, **errors(400, *READ, 403, 404)},
 )
 class StudyNextView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         enrollment = _enrollment(request, slug)
         bank = enrollment.bank
-        topics = [t for t in request.query_params.get("topics", "").split(",") if t.strip()]
+        topics = _topics(request)
         now = clock.now()
         result = services.study_queue_next(
             learner=request.user,
             bank=bank,
             now=now,
-            topics=[t.strip() for t in topics] or None,
+            topics=topics or None,
             enrollment=enrollment,
         )
         item = result.item
@@ -195,7 +226,7 @@ class CardAnswerView(APIView):
 
 def _idempotency_key(request: Request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 200 or not key.isprintable():
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise ValidationError(IDEMPOTENCY_KEY_REQUIRED, code="idempotency_key_required")
     return key
 
@@ -271,7 +302,8 @@ class ReviewCreateView(APIView):
     description="Restores the card's state from before it; the review stays in the log, marked "
     "undone. The card comes back answered, with that review's verdict and answer (its `attempt` "
     "in study/next): undo changes a rating, it is not a second try. Repeat to undo further back "
-    "(within the learner's day).",
+    "(within the learner's day). A token limited to some banks undoes only reviews in those "
+    "banks.",
     request=UndoSerializer,
     responses={200: UndoResultSerializer, **errors(*WRITE, 404, 409)},
 )
@@ -282,7 +314,9 @@ class ReviewUndoView(APIView):
         bank = None
         if slug := serializer.validated_data.get("bank"):
             bank = _enrolled_bank(request, slug)
-        result = services.review_undo(learner=request.user, now=clock.now(), bank=bank)
+        result = services.review_undo(
+            learner=request.user, now=clock.now(), bank=bank, bank_ids=token_bank_ids(request)
+        )
         log = result.log
         return Response(
             {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,6 +28,7 @@ from quizzes.api.serializers.me import (
 from quizzes.api.throttles import TokenCreateThrottle
 from quizzes.api.views.base import READ, WRITE, errors, visible_banks
 from quizzes.models import ApiTokenScope, LearnerProfile
+from quizzes.security.lockout import LockoutBasicAuthentication
 from quizzes.services import accounts
 
 UNKNOWN_BANKS = "Unknown banks: {slugs}."
@@ -34,21 +36,22 @@ BANKS_BEYOND_TOKEN = "A token limited to some banks can only make tokens for tho
 
 
 def _my_tokens(request: Request) -> Any:
+    """The caller's live tokens; for a token limited to some banks, only the tokens limited to
+    (some of) the same banks: the ones it could have made itself."""
     now = clock.now()
-    return (
-        ApiTokenScope.objects.filter(token__user=request.user)
-        .exclude(token__expiry__lte=now)
-        .select_related("token")
-        .prefetch_related("banks")
-        .order_by("-created_at", "-id")
-    )
+    tokens = ApiTokenScope.objects.filter(token__user=request.user).exclude(token__expiry__lte=now)
+    if (bank_ids := token_bank_ids(request)) is not None:
+        links = ApiTokenScope.banks.through.objects.filter(apitokenscope_id=OuterRef("pk"))
+        tokens = tokens.filter(Exists(links)).exclude(Exists(links.exclude(bank_id__in=bank_ids)))
+    return tokens.select_related("token").prefetch_related("banks").order_by("-created_at", "-id")
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="Your API tokens",
-        description="Their names, scopes and expiry; the tokens themselves are not stored.",
-        responses={200: TokenSerializer(many=True), **errors(*READ, 404)},
+        description="Their names, scopes and expiry; the tokens themselves are not stored. A "
+        "token limited to some banks lists only the tokens limited to those banks.",
+        responses={200: TokenSerializer(many=True), **errors(400, *READ, 404)},
     ),
     post=extend_schema(
         summary="Create an API token",
@@ -68,7 +71,7 @@ class TokenListView(generics.ListCreateAPIView):
         classes: list[type] = [ScopedTokenAuthentication, SessionAuthentication]
         # (The schema generator asks before it has a request: it then documents every class.)
         if getattr(self.request, "method", "POST") == "POST":
-            classes.append(BasicAuthentication)
+            classes.append(LockoutBasicAuthentication)
         return [cls() for cls in classes]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -110,6 +113,7 @@ class TokenListView(generics.ListCreateAPIView):
 
 @extend_schema(
     summary="Revoke an API token",
+    description="A token limited to some banks can revoke only tokens limited to those banks.",
     responses={204: OpenApiResponse(description="Revoked."), **errors(401, 403, 404, 429)},
 )
 class TokenDetailView(APIView):
