@@ -144,7 +144,7 @@ def banks(draw: st.DrawFn, fmt: str) -> ParsedBank:
         st.lists(
             st.text(alphabet=string.ascii_letters + " ", min_size=1, max_size=12)
             # Titles as people write them: Moodle XML's importer reads a category path's names
-            # with their runs of spaces collapsed, as the text of the other fields.
+            # with runs of spaces collapsed (category_titles, shared with GIFT), as question names.
             .map(lambda text: " ".join(text.split()))
             .filter(bool),
             min_size=1,
