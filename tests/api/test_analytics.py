@@ -176,3 +176,36 @@ def test_my_cards_sorted_by_due_puts_the_due_soonest_first(world, client_as, now
     rows = client_as("learner").get("/api/v1/me/cards?ordering=due").json()["results"]
     assert [r["card_id"] for r in rows][:2] == [flashcard.pk, world.card.pk]
     assert rows[0]["interval_days"] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["state=", "kind=", "bank=", "suspended=", "due_from=", "ordering=", "page=", "page=0"],
+)
+def test_my_cards_refuses_an_empty_or_out_of_range_parameter(world, client_as, query):
+    response = client_as("learner").get(f"/api/v1/me/cards?{query}")
+    name = query.split("=")[0]
+    assert response.status_code == 400
+    assert name in response.json()["error"]["fields"]
+
+
+def test_my_cards_takes_an_empty_text_search_as_no_search(world, client_as):
+    client = client_as("learner")
+    assert client.get("/api/v1/me/cards?q=").json() == client.get("/api/v1/me/cards").json()
+
+
+def test_the_analysis_refuses_an_empty_parameter(analysed, client_as):
+    response = client_as("instructor").get("/api/v1/banks/kmod/analysis?flagged=")
+    assert response.status_code == 400
+    assert "flagged" in response.json()["error"]["fields"]
+
+
+def test_bulk_refuses_a_card_id_beyond_the_database_integer(world, client_as):
+    response = client_as("learner").post(
+        "/api/v1/me/cards/bulk",
+        {"action": "suspend", "cards": [world.card.pk, 70499052723618488320]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["cards.1"]
+    assert not CardState.objects.filter(suspended=True).exists()

@@ -52,7 +52,7 @@ def test_a_dump_restored_into_a_fresh_database_passes_a_smoke_test():
         servers.manage(source, "migrate", "--noinput", "-v", "0")
         servers.manage(source, "load_bank", str(servers.ROOT / "fixtures" / f"{BANK}.json"))
         servers.manage(source, "ensure_demo_users")
-        servers.manage(source, "demo_history", "--days", "4", "--new-per-day", "5")
+        servers.manage(source, "demo_history", "--days", "4", "--learners", "3")
         reviews = _count(postgres, "kmodquiz", "quizzes_reviewlog")
         questions = _count(postgres, "kmodquiz", "quizzes_question")
         assert reviews > 0 and questions > 0

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from quizzes import analytics
 from quizzes.analytics.moodle import Flag
+from quizzes.api.filters import EMPTY_VALUE
 from quizzes.models import QuestionKind
 from quizzes.services.card_batches import BULK_ACTIONS, MAX_BULK_CARDS
 
@@ -64,13 +65,31 @@ class BankAnalysisSerializer(serializers.Serializer):
     results = QuestionStatsSerializer(many=True)
 
 
-def _sort_choices(keys: Any) -> list[str]:
+def sort_choices(keys: Any) -> list[str]:
     return [prefix + key for key in keys for prefix in ("", "-")]
 
 
-class AnalysisQuerySerializer(serializers.Serializer):
+class StrictQuerySerializer(serializers.Serializer):
+    """Query parameters, validated from `query_params.dict()`: a parameter given with an empty
+    value is refused (as the other list endpoints do) rather than read as absent; free-text
+    fields named in `TEXT` may be empty."""
+
+    TEXT: tuple[str, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty = {
+            name: [EMPTY_VALUE]
+            for name, value in data.items()
+            if value == "" and name in self.fields and name not in self.TEXT
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
+class AnalysisQuerySerializer(StrictQuerySerializer):
     ordering = serializers.ChoiceField(
-        choices=_sort_choices(analytics.SORT_KEYS), required=False, default="external_id"
+        choices=sort_choices(analytics.SORT_KEYS), required=False, default="external_id"
     )
     flagged = serializers.BooleanField(required=False, default=False)
     retired = serializers.BooleanField(required=False, default=False)
@@ -105,8 +124,10 @@ class CardPageSerializer(serializers.Serializer):
     results = CardRowSerializer(many=True)
 
 
-class CardQuerySerializer(serializers.Serializer):
+class CardQuerySerializer(StrictQuerySerializer):
     """The card browser's search, from the query string."""
+
+    TEXT = ("q",)
 
     q = serializers.CharField(required=False, default="", max_length=200, allow_blank=True)
     bank = serializers.SlugField(required=False, default="")
@@ -125,7 +146,7 @@ class CardQuerySerializer(serializers.Serializer):
         required=False, min_value=0, allow_null=True, default=None
     )
     ordering = serializers.ChoiceField(
-        choices=_sort_choices(analytics.SORTS), required=False, default="due"
+        choices=sort_choices(analytics.SORTS), required=False, default="due"
     )
     page = serializers.IntegerField(required=False, min_value=1, default=1)
     page_size = serializers.IntegerField(
@@ -164,7 +185,7 @@ class CardQuerySerializer(serializers.Serializer):
 class CardBulkSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
     cards = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         min_length=1,
         max_length=MAX_BULK_CARDS,
         help_text=f"Card ids, at most {MAX_BULK_CARDS}.",

@@ -25,6 +25,7 @@ from quizzes.api.serializers.analytics import (
     CardPageSerializer,
     CardQuerySerializer,
     QuestionStatsSerializer,
+    sort_choices,
 )
 from quizzes.api.views.base import (
     BANK_SLUG,
@@ -57,6 +58,7 @@ CSV_FORMAT = OpenApiParameter(
         OpenApiParameter(
             "ordering",
             str,
+            enum=sort_choices(analytics.SORT_KEYS),
             description="A column to sort by (`-` first: descending), e.g. `discrimination`.",
         ),
         OpenApiParameter("flagged", bool, description="Only questions with a flag."),
@@ -76,7 +78,7 @@ class BankAnalysisView(APIView):
         bank = bank_or_404(request, slug)
         if not is_instructor(request, bank):
             raise PermissionDenied(NOT_INSTRUCTOR_ANALYSIS)
-        params = validated(AnalysisQuerySerializer, request.query_params)
+        params = validated(AnalysisQuerySerializer, request.query_params.dict())
         report = analytics.bank_item_analysis(
             bank=bank, now=clock.now(), include_retired=params["retired"]
         )
@@ -122,19 +124,23 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
         OpenApiParameter("suspended", bool),
         OpenApiParameter("leech", bool),
         OpenApiParameter("buried", bool),
-        OpenApiParameter("due_from", str, description="A date, YYYY-MM-DD."),
-        OpenApiParameter("due_to", str, description="A date, YYYY-MM-DD."),
-        OpenApiParameter("lapses_min", int),
-        OpenApiParameter("lapses_max", int),
-        OpenApiParameter("ordering", str),
-        OpenApiParameter("page", int),
-        OpenApiParameter("page_size", int, description="1–500, default 50."),
+        OpenApiParameter("due_from", {"type": "string", "format": "date"}),
+        OpenApiParameter("due_to", {"type": "string", "format": "date"}),
+        OpenApiParameter("lapses_min", {"type": "integer", "minimum": 0}),
+        OpenApiParameter("lapses_max", {"type": "integer", "minimum": 0}),
+        OpenApiParameter("ordering", str, enum=sort_choices(analytics.SORTS)),
+        OpenApiParameter("page", {"type": "integer", "minimum": 1, "default": 1}),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": analytics.MAX_PER_PAGE, "default": 50},
+            description=f"1–{analytics.MAX_PER_PAGE}, default 50.",
+        ),
     ],
     responses={200: CardPageSerializer, **errors(400, *READ, 404)},
 )
 class MyCardListView(APIView):
     def get(self, request: Request) -> Response:
-        query = CardQuerySerializer(data=request.query_params)
+        query = CardQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         now = clock.now()
         page = analytics.card_browser_page(
