@@ -157,7 +157,7 @@ def test_bulk_refuses_cards_outside_the_learners_banks(world, client_as):
         {"action": "bury", "cards": [world.card.pk, foreign.pk]},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_your_cards"
     assert str(foreign.pk) in response.json()["error"]["message"]
     assert not CardState.objects.filter(buried_until__isnull=False).exists()

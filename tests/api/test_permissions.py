@@ -351,7 +351,7 @@ ENDPOINTS: list[tuple[str, str, Path, Body, tuple[int, ...]]] = [
         "post",
         lambda w: "/api/v1/me/cards/bulk",
         lambda w: {"action": "suspend", "cards": [w.card.pk]},
-        (UNAUTH, OK, BAD, BAD, BAD, FORBIDDEN),
+        (UNAUTH, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
     ),
     ("my profile", "get", lambda w: "/api/v1/me/profile", None, (UNAUTH, OK, OK, OK, OK, OK)),
     (

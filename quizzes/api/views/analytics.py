@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
@@ -36,7 +37,7 @@ from quizzes.api.views.base import (
     is_instructor,
     validated,
 )
-from quizzes.models import Card
+from quizzes.models import Card, QuestionKind
 from quizzes.selectors import learner_profile_get
 
 NOT_INSTRUCTOR_ANALYSIS = "Only this bank's instructors may read its item analysis."
@@ -117,9 +118,13 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
     "last_review or question (`-` first: descending; cards without a value last). Page-numbered.",
     parameters=[
         OpenApiParameter("q", str),
-        OpenApiParameter("bank", str),
-        OpenApiParameter("topic", str),
-        OpenApiParameter("kind", str),
+        OpenApiParameter("bank", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}),
+        OpenApiParameter(
+            "topic",
+            {"type": "string", "minLength": 1, "maxLength": 200},
+            description="A topic's slug; its subtopics are included.",
+        ),
+        OpenApiParameter("kind", str, enum=list(QuestionKind.values)),
         OpenApiParameter("state", str, enum=list(analytics.STATES)),
         OpenApiParameter("suspended", bool),
         OpenApiParameter("leech", bool),
@@ -172,10 +177,11 @@ class MyCardListView(APIView):
 @extend_schema(
     summary="Suspend, unsuspend, reset or bury many of your cards",
     description="All or nothing: every id must be a card of a bank you are enrolled in (else "
-    "400 `not_your_cards`, naming them). Cards the action would not change are left alone "
-    "and not listed in `changed`; burying buries cloze siblings too.",
+    "404 `not_your_cards`, naming them: a card you may not see is not found). Cards the action "
+    "would not change are left alone and not listed in `changed`; burying buries cloze "
+    "siblings too.",
     request=CardBulkSerializer,
-    responses={200: CardBulkResultSerializer, **errors(*WRITE)},
+    responses={200: CardBulkResultSerializer, **errors(*WRITE, 404)},
 )
 class MyCardBulkView(APIView):
     def post(self, request: Request) -> Response:
@@ -191,7 +197,12 @@ class MyCardBulkView(APIView):
                 raise PermissionDenied(
                     f"Your token does not reach these cards: {', '.join(map(str, outside[:20]))}."
                 )
-        result = services.cards_bulk_apply(
-            learner=request.user, card_ids=data["cards"], action=data["action"], now=clock.now()
-        )
+        try:
+            result = services.cards_bulk_apply(
+                learner=request.user, card_ids=data["cards"], action=data["action"], now=clock.now()
+            )
+        except DjangoValidationError as exc:
+            if exc.code == "not_your_cards":  # as every API route: what you may not see is a 404
+                raise NotFound(exc.messages[0], code="not_your_cards") from None
+            raise
         return Response(result.to_json())
