@@ -186,10 +186,15 @@ def learner_cards(
     ).annotate(mine=FilteredRelation("states", condition=Q(states__learner=learner)))
 
 
-def _day_start(profile: LearnerProfile, day: date) -> datetime:
-    return scheduling.date_bounds(
-        day, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
-    )[0]
+def _day_start(profile: LearnerProfile, day: date) -> datetime | None:
+    """When the learner's `day` starts; None for a day at the calendar's ends (year 1 or 9999),
+    whose start a datetime cannot hold in every zone: the range is then open on that side."""
+    try:
+        return scheduling.date_bounds(
+            day, tz_name=profile.timezone, day_start_hour=profile.day_start_hour
+        )[0]
+    except (OverflowError, ValueError):
+        return None
 
 
 def _search_q(
@@ -241,10 +246,13 @@ def _search_q(
     if filters.buried is not None:
         buried = has(buried_until__gt=now)
         q &= buried if filters.buried else (~buried | has(buried_until__isnull=True) | untouched)
-    if filters.due_from is not None:
-        q &= has(due__gte=_day_start(profile, filters.due_from))
-    if filters.due_to is not None:
-        q &= has(due__lt=_day_start(profile, filters.due_to + timedelta(days=1)))
+    if filters.due_from is not None and (start := _day_start(profile, filters.due_from)):
+        q &= has(due__gte=start)
+    after = (
+        filters.due_to + timedelta(days=1) if filters.due_to and filters.due_to < date.max else None
+    )
+    if after is not None and (end := _day_start(profile, after)):
+        q &= has(due__lt=end)
     if filters.lapses_min is not None:
         q &= has(lapses__gte=filters.lapses_min)
     if filters.lapses_max is not None:

@@ -69,6 +69,9 @@ def sort_choices(keys: Any) -> list[str]:
     return [prefix + key for key in keys for prefix in ("", "-")]
 
 
+MAX_LAPSES = 2**31 - 1
+
+
 class StrictQuerySerializer(serializers.Serializer):
     """Query parameters, validated from `query_params.dict()`: a parameter given with an empty
     value is refused (as the other list endpoints do) rather than read as absent; free-text
@@ -134,16 +137,17 @@ class CardQuerySerializer(StrictQuerySerializer):
     topic = serializers.CharField(required=False, default="", max_length=200)
     kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, default="")
     state = serializers.ChoiceField(choices=list(analytics.STATES), required=False, default="")
-    suspended = serializers.BooleanField(required=False, allow_null=True, default=None)
-    leech = serializers.BooleanField(required=False, allow_null=True, default=None)
-    buried = serializers.BooleanField(required=False, allow_null=True, default=None)
-    due_from = serializers.DateField(required=False, allow_null=True, default=None)
-    due_to = serializers.DateField(required=False, allow_null=True, default=None)
+    # Booleans: true/false (1/0, yes/no); "null" is not a value here (the schema says boolean).
+    suspended = serializers.BooleanField(required=False, default=None)
+    leech = serializers.BooleanField(required=False, default=None)
+    buried = serializers.BooleanField(required=False, default=None)
+    due_from = serializers.DateField(required=False, default=None)
+    due_to = serializers.DateField(required=False, default=None)
     lapses_min = serializers.IntegerField(
-        required=False, min_value=0, allow_null=True, default=None
+        required=False, min_value=0, max_value=MAX_LAPSES, default=None
     )
     lapses_max = serializers.IntegerField(
-        required=False, min_value=0, allow_null=True, default=None
+        required=False, min_value=0, max_value=MAX_LAPSES, default=None
     )
     ordering = serializers.ChoiceField(
         choices=sort_choices(analytics.SORTS), required=False, default="due"
@@ -152,14 +156,6 @@ class CardQuerySerializer(StrictQuerySerializer):
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=analytics.MAX_PER_PAGE, default=50
     )
-
-    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if data["due_from"] and data["due_to"] and data["due_from"] > data["due_to"]:
-            raise serializers.ValidationError({"due_to": "The due range ends before it starts."})
-        low, high = data["lapses_min"], data["lapses_max"]
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"lapses_max": "Less than lapses_min."})
-        return data
 
     def filters(self) -> analytics.CardFilters:
         data = self.validated_data

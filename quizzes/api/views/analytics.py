@@ -19,6 +19,7 @@ from quizzes.api.pagination import link_header
 from quizzes.api.permissions import token_bank_ids
 from quizzes.api.renderers import CSVRenderer
 from quizzes.api.serializers.analytics import (
+    MAX_LAPSES,
     AnalysisQuerySerializer,
     BankAnalysisSerializer,
     CardBulkResultSerializer,
@@ -114,7 +115,8 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
     "sorted as the /cards/ page does: `q` (text of the question, its answer or id), `bank`, "
     "`topic` (with its subtopics), `kind`, `state` (new, learning, review, relearning), "
     "`suspended`, `leech`, `buried`, `due_from`/`due_to` (your days, inclusive), "
-    "`lapses_min`/`lapses_max`; `ordering` by due, interval, difficulty, lapses, reviews, "
+    "`lapses_min`/`lapses_max` (a range that meets nothing finds nothing); `ordering` by due, "
+    "interval, difficulty, lapses, reviews, "
     "last_review or question (`-` first: descending; cards without a value last). Page-numbered.",
     parameters=[
         OpenApiParameter("q", str),
@@ -131,8 +133,8 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
         OpenApiParameter("buried", bool),
         OpenApiParameter("due_from", {"type": "string", "format": "date"}),
         OpenApiParameter("due_to", {"type": "string", "format": "date"}),
-        OpenApiParameter("lapses_min", {"type": "integer", "minimum": 0}),
-        OpenApiParameter("lapses_max", {"type": "integer", "minimum": 0}),
+        OpenApiParameter("lapses_min", {"type": "integer", "minimum": 0, "maximum": MAX_LAPSES}),
+        OpenApiParameter("lapses_max", {"type": "integer", "minimum": 0, "maximum": MAX_LAPSES}),
         OpenApiParameter("ordering", str, enum=sort_choices(analytics.SORTS)),
         OpenApiParameter("page", {"type": "integer", "minimum": 1, "default": 1}),
         OpenApiParameter(
