@@ -190,7 +190,17 @@ def test_my_cards_sorted_by_due_puts_the_due_soonest_first(world, client_as, now
 
 @pytest.mark.parametrize(
     "query",
-    ["state=", "kind=", "bank=", "suspended=", "due_from=", "ordering=", "page=", "page=0"],
+    [
+        "state=",
+        "kind=",
+        "bank=",
+        "suspended=",
+        "due_from=",
+        "ordering=",
+        "page=",
+        "page=0",
+        "q=a%00b",  # the schema's pattern: no NUL in text (PostgreSQL cannot hold it)
+    ],
 )
 def test_my_cards_refuses_an_empty_or_out_of_range_parameter(world, client_as, query):
     response = client_as("learner").get(f"/api/v1/me/cards?{query}")

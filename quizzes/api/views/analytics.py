@@ -18,6 +18,7 @@ from quizzes.api import clock
 from quizzes.api.pagination import link_header
 from quizzes.api.permissions import token_bank_ids
 from quizzes.api.renderers import CSVRenderer
+from quizzes.api.schema_hooks import NO_NUL
 from quizzes.api.serializers.analytics import (
     MAX_LAPSES,
     AnalysisQuerySerializer,
@@ -119,11 +120,11 @@ def _page_links(request: Request, page: analytics.CardPage) -> tuple[str | None,
     "interval, difficulty, lapses, reviews, "
     "last_review or question (`-` first: descending; cards without a value last). Page-numbered.",
     parameters=[
-        OpenApiParameter("q", str),
+        OpenApiParameter("q", {"type": "string", "maxLength": 200, "pattern": NO_NUL}),
         OpenApiParameter("bank", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}),
         OpenApiParameter(
             "topic",
-            {"type": "string", "minLength": 1, "maxLength": 200},
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
             description="A topic's slug; its subtopics are included.",
         ),
         OpenApiParameter("kind", str, enum=list(QuestionKind.values)),
