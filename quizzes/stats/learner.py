@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Count,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Concat
 
 from quizzes import scheduling
 from quizzes.models import (
@@ -73,22 +65,6 @@ def _day_start(profile: LearnerProfile, day: date) -> datetime:
     )[0]
 
 
-def _in_subtree(topics: str) -> Q:
-    """Rows whose `topics` relation holds the outer topic or a topic below it (the slug path
-    convention of topic_ids_with_descendants: "commands/modprobe" is below "commands")."""
-    return Q(**{f"{topics}__slug": OuterRef("slug")}) | Q(
-        **{f"{topics}__slug__startswith": Concat(OuterRef("slug"), Value("/"))}
-    )
-
-
-def _distinct(queryset: QuerySet[Any], field: str) -> Any:
-    """A correlated COUNT(DISTINCT field) subquery (0 when there are no rows)."""
-    counted = (
-        queryset.order_by().values("bank_id").annotate(n=Count(field, distinct=True)).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def topic_mastery(
     *,
     learner: AbstractBaseUser,
@@ -101,27 +77,42 @@ def topic_mastery(
     A topic rolls up its subtopics: it counts every card of its subtree once, so a parent cannot
     show 100% while a child shows less.
     """
-    cards = Card.objects.filter(bank_id=OuterRef("bank_id"), retired_at__isnull=True).filter(
-        _in_subtree("question__topics")
-    )
-    topics = (
-        Topic.objects.filter(bank_id__in=bank_ids)
-        .annotate(n_cards=_distinct(cards, "id"))
-        .order_by("bank__slug", "slug")
-    )
+    topics = Topic.objects.filter(bank_id__in=bank_ids).order_by("bank__slug", "slug")
+    totals = _cards_by_topic(bank_ids=bank_ids)
     mastered = _mastered_by_topic(learner=learner, now=now, config=config, bank_ids=bank_ids)
     return [
         TopicMastery(
             bank=bank_slug,
             topic=slug,
             title=title,
-            cards=total,
+            cards=len(totals.get((bank_id, slug), ())),
             mastered=len(mastered.get((bank_id, slug), ())),
         )
-        for bank_id, bank_slug, slug, title, total in topics.values_list(
-            "bank_id", "bank__slug", "slug", "title", "n_cards"
+        for bank_id, bank_slug, slug, title in topics.values_list(
+            "bank_id", "bank__slug", "slug", "title"
         )
     ]
+
+
+def _subtree_keys(bank_id: int, slug: str) -> list[tuple[int, str]]:
+    """The (bank, topic slug) keys a card tagged `slug` counts under: the topic and its
+    ancestors by the slug path convention (`commands/modprobe` counts under `commands`)."""
+    parts = slug.split("/")
+    return [(bank_id, "/".join(parts[:depth])) for depth in range(1, len(parts) + 1)]
+
+
+def _cards_by_topic(*, bank_ids: Sequence[int]) -> dict[tuple[int, str], set[int]]:
+    """The active cards under each (bank, topic slug), a topic counting its subtree once: one
+    flat query of (card, topic) pairs rolled up here (a correlated count per topic costs
+    topics × cards on a bank with hundreds of topics)."""
+    rows = Card.objects.filter(
+        bank_id__in=bank_ids, retired_at__isnull=True, question__topics__isnull=False
+    ).values_list("pk", "bank_id", "question__topics__slug")
+    out: dict[tuple[int, str], set[int]] = {}
+    for card_id, bank_id, slug in rows:
+        for key in _subtree_keys(bank_id, slug):
+            out.setdefault(key, set()).add(card_id)
+    return out
 
 
 def _mastered_by_topic(
@@ -155,9 +146,8 @@ def _mastered_by_topic(
             elapsed = scheduling.elapsed_days(last_review, now=now, config=config)
             known[card_id] = elapsed <= stability * horizon
         if known[card_id]:
-            parts = slug.split("/")
-            for depth in range(1, len(parts) + 1):
-                out.setdefault((bank_id, "/".join(parts[:depth])), set()).add(card_id)
+            for key in _subtree_keys(bank_id, slug):
+                out.setdefault(key, set()).add(card_id)
     return out
 
 
