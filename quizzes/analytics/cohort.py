@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
-from quizzes import scheduling, stats
+from quizzes import stats
 from quizzes.models import (
     Bank,
     Card,
@@ -255,8 +255,9 @@ def _mastered_pairs(
     retention, parameters and days (one query): decided in Python with the scheduler's own rule
     (scheduling.elapsed_days against the stability's horizon), as topic mastery is, since a
     learner day depends on each learner's time zone and day start."""
-    configs = {pk: scheduler_config(profile) for pk, profile in profiles.items()}
-    horizons = {pk: stats.days_until_retention(config) for pk, config in configs.items()}
+    rules = {
+        pk: stats.MasteryRule.of(scheduler_config(profile)) for pk, profile in profiles.items()
+    }
     rows = CardState.objects.filter(
         bank=bank,
         retired=False,
@@ -264,13 +265,12 @@ def _mastered_pairs(
         status__gt=CardStatus.NEW,
         stability__isnull=False,
         last_review__isnull=False,
-        learner_id__in=list(configs),
+        learner_id__in=list(rules),
     ).values_list("learner_id", "card_id", "stability", "last_review")
     return [
         (learner_id, card_id)
         for learner_id, card_id, stability, last_review in rows
-        if scheduling.elapsed_days(last_review, now=now, config=configs[learner_id])
-        <= stability * horizons[learner_id]
+        if rules[learner_id].holds(stability=stability, last_review=last_review, now=now)
     ]
 
 

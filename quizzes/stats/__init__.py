@@ -15,6 +15,7 @@ from quizzes.stats.cohort import bank_cohort_progress, cohort_progress
 from quizzes.stats.expressions import (
     DaysSince,
     LearnerDate,
+    MasteryRule,
     days_until_retention,
     mastered_q,
     with_days_since_review,
@@ -54,6 +55,7 @@ __all__ = [
     "Mastery",
     "bank_cohort_progress",
     "cohort_progress",
+    "MasteryRule",
     "days_until_retention",
     "due_forecast",
     "learner_progress",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -112,6 +113,24 @@ def days_until_retention(config: scheduling.Config) -> float:
     decay = -parameters[20]
     factor = 0.9 ** (1 / decay) - 1
     return (config.desired_retention ** (1 / decay) - 1) / factor
+
+
+@dataclass(frozen=True)
+class MasteryRule:
+    """One learner's mastery rule, decided in Python: a started card is mastered while the days
+    since its last review, counted as the scheduler counts them (scheduling.elapsed_days), stay
+    within its stability's horizon (days_until_retention)."""
+
+    config: scheduling.Config
+    horizon: float
+
+    @classmethod
+    def of(cls, config: scheduling.Config) -> MasteryRule:
+        return cls(config=config, horizon=days_until_retention(config))
+
+    def holds(self, *, stability: float, last_review: datetime, now: datetime) -> bool:
+        elapsed = scheduling.elapsed_days(last_review, now=now, config=self.config)
+        return elapsed <= stability * self.horizon
 
 
 def mastered_q(*, config: scheduling.Config) -> Q:

@@ -24,7 +24,7 @@ from quizzes.selectors import learner_profile_get, scheduler_config
 from quizzes.stats import history
 from quizzes.stats.expressions import (
     LearnerDate,
-    days_until_retention,
+    MasteryRule,
     mastered_q,
     with_days_since_review,
 )
@@ -128,7 +128,7 @@ def _mastered_by_topic(
     the scheduler's own (scheduling.elapsed_days against the stability's horizon), and counting
     learner days in SQL would cost a time-zone conversion per row and per topic on SQLite.
     """
-    horizon = days_until_retention(config)
+    rule = MasteryRule.of(config)
     rows = CardState.objects.filter(
         learner=learner,
         bank_id__in=bank_ids,
@@ -143,8 +143,7 @@ def _mastered_by_topic(
     out: dict[tuple[int, str], set[int]] = {}
     for card_id, bank_id, stability, last_review, slug in rows:
         if card_id not in known:
-            elapsed = scheduling.elapsed_days(last_review, now=now, config=config)
-            known[card_id] = elapsed <= stability * horizon
+            known[card_id] = rule.holds(stability=stability, last_review=last_review, now=now)
         if known[card_id]:
             for key in _subtree_keys(bank_id, slug):
                 out.setdefault(key, set()).add(card_id)
