@@ -21,9 +21,6 @@ def test_demo_history_simulates_the_demo_learner_and_the_cohort_once():
     call_command("demo_history", "--days", "10", "--learners", "3", stdout=out)
     logs = ReviewLog.objects.filter(bank=bank)
     assert logs.values("learner").distinct().count() == 4
-    assert (
-        logs.filter(learner__username="learner").values("reviewed_at__date").distinct().count() >= 9
-    )
     assert Enrollment.objects.filter(bank=bank).count() == 4
     assert f"4 learner(s) simulated over 10 days: {logs.count()} reviews" in out.getvalue()
     out = StringIO()

@@ -3,7 +3,7 @@ deliberately flawed questions item analysis flags."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -13,6 +13,7 @@ from quizzes import analytics
 from quizzes.demo.answers import AMBIGUOUS, TWO_RIGHT, WRONG_KEY
 from quizzes.demo.cohort import build_cohort
 from quizzes.models import Attempt, Bank, CardState, QuestionReport, ReviewLog
+from tests.factories import KINDS, BankFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,18 @@ def test_running_it_again_adds_nothing(demo_bank: Bank, now: datetime) -> None:
     assert again.learners == 0
     assert len(again.skipped) == 4
     assert ReviewLog.objects.count() == count
+
+
+def test_the_demo_learner_studies_every_day_of_its_streak(now: datetime) -> None:
+    # Enough new cards for every day (six a day), so no day of the streak is empty for want of
+    # cards: the dashboard of `make run` shows an unbroken streak up to today.
+    bank = BankFactory()
+    for kind in KINDS * 8:
+        QuestionFactory(bank=bank, kind=kind)
+    build_cohort(now=now, days=10, learners=0, seed=2026)
+    moments = ReviewLog.objects.filter(learner__username="learner").values_list(
+        "reviewed_at", flat=True
+    )
+    studied = {moment.astimezone(now.tzinfo).date() for moment in moments}
+    assert studied == {(now - timedelta(days=offset)).date() for offset in range(11)}
+    assert max(moments) < now
