@@ -87,6 +87,20 @@ class LearnerSpec:
         )
 
     @property
+    def oracle_parameters(self) -> tuple[float, ...]:
+        """The hidden parameters as a scheduler can take them: clamped to fsrs's bounds (a few
+        factors push a default just outside, w7 = 0.001 × 0.6 for one). The per-card offsets
+        stay hidden: no parameter set can hold them."""
+        from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+        return tuple(
+            min(high, max(low, w))
+            for w, low, high in zip(
+                self.w, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+            )
+        )
+
+    @property
     def distance(self) -> float:
         """How far the hidden memory is from FSRS's defaults: the mean |log(factor)|."""
         return statistics.fmean(
@@ -144,13 +158,15 @@ class Arm:
     retention: float | None = None
     elapsed: str = "learner-days"
     personal: bool = False
+    oracle: bool = False  # scheduled with the learner's own hidden parameters from day one
     interval_modifier: float = 1.0
 
     @property
     def key(self) -> str:
         if self.kind == "sm2":
             return f"sm2-im{self.interval_modifier}"
-        return f"fsrs-{self.elapsed}-{'personal' if self.personal else 'default'}-{self.retention}"
+        which = "oracle" if self.oracle else "personal" if self.personal else "default"
+        return f"fsrs-{self.elapsed}-{which}-{self.retention}"
 
 
 @dataclass
@@ -302,6 +318,7 @@ def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
         timezone=spec.zone,
         day_start_hour=spec.day_start_hour,
         desired_retention=arm.retention,
+        fsrs_parameters=list(spec.oracle_parameters) if arm.oracle else [],
     )
     Enrollment.objects.create(
         learner=user, bank=_bank, new_per_day=NEW_PER_DAY, reviews_per_day=REVIEWS_PER_DAY
@@ -472,7 +489,11 @@ def report(
                 f"{100 * statistics.fmean(savings):.0f}% fewer reviews (mean of "
                 f"{len(savings)} points within its range)."
             )
-    for family, key in (("hours", "24h_vs_learner_days"), ("personal", "personal_vs_default")):
+    for family, key in (
+        ("hours", "24h_vs_learner_days"),
+        ("personal", "personal_vs_default"),
+        ("oracle", "oracle_vs_default"),
+    ):
         other = FAMILIES[family]
         if other in curve and main in curve:
             savings = saving_at_equal_knowledge(curve[other], curve[main])
@@ -482,16 +503,18 @@ def report(
                     f"{other} against {main}: {100 * statistics.fmean(savings):+.1f}% fewer "
                     f"reviews at equal knowledge (mean over {len(savings)} points)."
                 )
-    personal_arms = [a for a in arms if a.family == FAMILIES["personal"]]
     default_arms = [a for a in arms if a.family == main]
-    if personal_arms and default_arms:
+    for family in ("personal", "oracle"):
+        own_arms = [a for a in arms if a.family == FAMILIES[family]]
+        if not own_arms or not default_arms:
+            continue
         rows = []
         for spec in specs:
-            mine = per_learner_curve(outcomes, personal_arms, spec.index)
+            mine = per_learner_curve(outcomes, own_arms, spec.index)
             base = per_learner_curve(outcomes, default_arms, spec.index)
             savings = saving_at_equal_knowledge(mine, base)
-            kept = any(
-                o.kept for a in personal_arms for o in outcomes[a.key] if o.learner == spec.index
+            kept = family == "oracle" or any(
+                o.kept for a in own_arms for o in outcomes[a.key] if o.learner == spec.index
             )
             rows.append((spec.distance, statistics.fmean(savings) if savings else None, kept))
         rows.sort()
@@ -500,12 +523,28 @@ def report(
             values = [s for _d, s, _k in part if s is not None]
             if values:
                 notes.append(
-                    f"Personal parameters, the half of the learners {name} (mean |log factor| "
+                    f"{FAMILIES[family]}, the half of the learners {name} (mean |log factor| "
                     f"{statistics.fmean(d for d, _s, _k in part):.2f}): "
                     f"{100 * statistics.fmean(values):+.1f}% fewer reviews at equal knowledge."
                 )
-                findings[f"personal_saving_{name.split()[0]}"] = statistics.fmean(values)
-        findings["per_learner"] = [{"distance": d, "saving": s, "kept": k} for d, s, k in rows]
+                findings[f"{family}_saving_{name.split()[0]}"] = statistics.fmean(values)
+        findings[f"{family}_per_learner"] = [
+            {"distance": d, "saving": s, "kept": k} for d, s, k in rows
+        ]
+    calibration = {}
+    for family, ss in by_family.items():
+        misses = [
+            abs(s.true_retention - s.arm.retention)
+            for s in ss
+            if s.arm.retention is not None and s.true_retention is not None
+        ]
+        if misses:
+            calibration[family] = statistics.fmean(misses)
+            notes.append(
+                f"{family}: true retention off the desired one by {100 * calibration[family]:.1f} "
+                f"points on average (worst {100 * max(misses):.1f})."
+            )
+    findings["calibration"] = calibration
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes), findings
 
 
@@ -513,6 +552,7 @@ FAMILIES = {
     "main": "FSRS, default parameters, learner days",
     "hours": "FSRS, default parameters, 24-hour days",
     "personal": "FSRS, personal parameters, learner days",
+    "oracle": "FSRS, the learner's own hidden parameters (oracle), learner days",
     "sm2": "SM-2 (Anki defaults; interval modifier)",
 }
 
@@ -528,6 +568,7 @@ def plot(summaries: list[ArmSummary], path: Path) -> None:
         FAMILIES["main"]: ("o-", "tab:blue"),
         FAMILIES["hours"]: ("s--", "tab:orange"),
         FAMILIES["personal"]: ("^-", "tab:green"),
+        FAMILIES["oracle"]: ("v-.", "tab:purple"),
         FAMILIES["sm2"]: ("D:", "tab:red"),
     }
     for family, (style, colour) in styles.items():
@@ -554,6 +595,7 @@ def make_arms(retentions: list[float], modifiers: list[float]) -> list[Arm]:
     arms = [Arm(FAMILIES["main"], "fsrs", r) for r in retentions]
     arms += [Arm(FAMILIES["hours"], "fsrs", r, elapsed="24h") for r in retentions]
     arms += [Arm(FAMILIES["personal"], "fsrs", r, personal=True) for r in retentions]
+    arms += [Arm(FAMILIES["oracle"], "fsrs", r, oracle=True) for r in retentions]
     arms += [Arm(FAMILIES["sm2"], "sm2", interval_modifier=m) for m in modifiers]
     return arms
 
@@ -567,7 +609,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--cards", type=int)
     parser.add_argument("--days", type=int)
     parser.add_argument("--fit-day", type=int, help="day the personal parameters are fitted (60)")
-    parser.add_argument("--retentions", default="0.80,0.85,0.90,0.95")
+    parser.add_argument("--retentions", default="0.80,0.85,0.875,0.90,0.925,0.95")
     parser.add_argument(
         "--modifiers", default="0.6,0.8,1.0,1.25,1.6", help="SM-2 interval modifiers"
     )
@@ -585,8 +627,8 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument(
         "--only",
-        default="main,hours,personal,sm2",
-        help="the families of arms to run (main, hours, personal, sm2)",
+        default="main,hours,personal,oracle,sm2",
+        help="the families of arms to run (main, hours, personal, oracle, sm2)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)

@@ -30,6 +30,7 @@ def test_a_tiny_run_compares_every_arm_on_the_same_learners(tmp_path):
         "fsrs-learner-days-default-0.9",
         "fsrs-24h-default-0.9",
         "fsrs-learner-days-personal-0.9",
+        "fsrs-learner-days-oracle-0.9",
         "sm2-im1.0",
     }
     for arm in result["arms"]:
@@ -66,3 +67,21 @@ def test_under_fsrs_own_assumptions_retention_comes_out_at_the_desired_retention
     (arm,) = result["arms"]
     assert abs(arm["expected_retention"] - 0.85) < 0.02
     assert abs(arm["true_retention"] - 0.85) < 0.06
+
+
+def test_the_oracle_schedules_with_the_hidden_parameters_within_fsrs_bounds():
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    specs = scheduler_sim.make_learners(6, cards=4, days=3, seed=2026)
+    clamped = 0
+    for spec in specs:
+        oracle = spec.oracle_parameters
+        for w, got, low, high in zip(
+            spec.w, oracle, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        ):
+            assert low <= got <= high
+            assert got == w or (w < low and got == low) or (w > high and got == high)
+            clamped += got != w
+    assert 0 < clamped < 6 * 21 // 4  # a few factors leave fsrs's bounds, most do not
+    control = scheduler_sim.make_learners(1, cards=4, days=3, seed=2026, control=True)[0]
+    assert control.oracle_parameters == scheduler_sim.DEFAULT_W
