@@ -7,7 +7,8 @@ factor from 0.6–1.4) and a difficulty offset per card (bench/sim_memory.py). A
 a day at a personal time (their time zone, jittered by about an hour), skips some days, and works
 through the queue the project gives them — study_queue_next and review_submit, with the project's
 day boundaries and daily limits (10 new cards, 200 reviews) — until it is empty. SM-2 (Anki's
-classic algorithm, written in the bench only) sees the same learners, days and answers.
+classic algorithm, written in the bench only) sees the same learners, days and answers. Leeches
+stay in study unless --leech-threshold is given; then every arm suspends them as Anki does.
 
 For each arm: reviews done (all of them, learning steps too), true retention (recalled share of
 reviews of cards in review state, by the hidden memory; late reviews after skipped days count, as
@@ -189,9 +190,11 @@ class Outcome:
 # --- SM-2, in the bench only --------------------------------------------------------------------
 
 
-def run_sm2(arm: Arm, spec: LearnerSpec, cards: int, days: int) -> Outcome:
+def run_sm2(
+    arm: Arm, spec: LearnerSpec, cards: int, days: int, leech_threshold: int = 0
+) -> Outcome:
     t0 = time.perf_counter()
-    options = Sm2Options(interval_modifier=arm.interval_modifier)
+    options = Sm2Options(interval_modifier=arm.interval_modifier, leech_threshold=leech_threshold)
     hidden = spec.hidden()
     state = [Sm2Card() for _ in range(cards)]
     seen = [0] * cards
@@ -203,7 +206,11 @@ def run_sm2(arm: Arm, spec: LearnerSpec, cards: int, days: int) -> Outcome:
             continue
         now = plan.at
         reviews = sorted(
-            (i for i, c in enumerate(state) if c.status == "review" and c.due_day <= day),
+            (
+                i
+                for i, c in enumerate(state)
+                if c.status == "review" and c.due_day <= day and not c.suspended
+            ),
             key=lambda i: state[i].due_day,
         )[:REVIEWS_PER_DAY]
         new = list(range(introduced, min(cards, introduced + NEW_PER_DAY)))
@@ -211,7 +218,11 @@ def run_sm2(arm: Arm, spec: LearnerSpec, cards: int, days: int) -> Outcome:
         rng = random.Random(f"{spec.seed}:sm2:{day}")
         for _ in range(SESSION_CAP):
             learning = sorted(
-                (i for i, c in enumerate(state) if c.status in ("learning", "relearning")),
+                (
+                    i
+                    for i, c in enumerate(state)
+                    if c.status in ("learning", "relearning") and not c.suspended
+                ),
                 key=lambda i: state[i].due_at,
             )
             if learning and state[learning[0]].due_at <= now:
@@ -302,7 +313,9 @@ def worker_init(template: str, workdir: str) -> None:
     _cards = list(Card.objects.filter(bank=_bank).order_by("id").values_list("id", flat=True))
 
 
-def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
+def run_fsrs(
+    arm: Arm, spec: LearnerSpec, days: int, fit_day: int, leech_threshold: int = 0
+) -> Outcome:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -311,7 +324,11 @@ def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
     from quizzes.services import optimise
 
     t0 = time.perf_counter()
-    settings.KMODQUIZ = {**settings.KMODQUIZ, "ELAPSED_DAYS": arm.elapsed}
+    settings.KMODQUIZ = {
+        **settings.KMODQUIZ,
+        "ELAPSED_DAYS": arm.elapsed,
+        "LEECH_THRESHOLD": leech_threshold,
+    }
     user = get_user_model().objects.create(username=f"{arm.key}-{spec.index}")
     LearnerProfile.objects.create(
         user=user,
@@ -364,9 +381,8 @@ def run_fsrs(arm: Arm, spec: LearnerSpec, days: int, fit_day: int) -> Outcome:
     return out
 
 
-def _run_unit(args: tuple[Arm, LearnerSpec, int, int]) -> Outcome:
-    arm, spec, days, fit_day = args
-    return run_fsrs(arm, spec, days, fit_day)
+def _run_unit(args: tuple[Arm, LearnerSpec, int, int, int]) -> Outcome:
+    return run_fsrs(*args)
 
 
 # --- the comparison -----------------------------------------------------------------------------
@@ -630,6 +646,14 @@ def main(argv: list[str] | None = None) -> dict:
         default="main,hours,personal,oracle,sm2",
         help="the families of arms to run (main, hours, personal, oracle, sm2)",
     )
+    parser.add_argument(
+        "--leech-threshold",
+        type=int,
+        default=0,
+        help="suspend a card at this many lapses, in every arm (Anki's default: 8); 0, the "
+        "default, keeps every card in study: a suspended leech leaves the knowledge measure "
+        "to decay, so an arm that lapses more would save reviews by losing cards",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -658,7 +682,12 @@ def main(argv: list[str] | None = None) -> dict:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:  # keeps this process free of Django
             pool.apply(build_template, (template, cards))
-        units = [(a, s, days, fit_day) for a in arms if a.kind == "fsrs" for s in specs]
+        units = [
+            (a, s, days, fit_day, args.leech_threshold)
+            for a in arms
+            if a.kind == "fsrs"
+            for s in specs
+        ]
         units.sort(key=lambda u: -(u[0].retention or 0))  # the longest runs first
         with ctx.Pool(
             args.workers, initializer=worker_init, initargs=(str(template), workdir)
@@ -672,14 +701,16 @@ def main(argv: list[str] | None = None) -> dict:
                 )
     for arm in arms:
         if arm.kind == "sm2":
-            outcomes[arm.key] = [run_sm2(arm, s, cards, days) for s in specs]
+            outcomes[arm.key] = [run_sm2(arm, s, cards, days, args.leech_threshold) for s in specs]
     summaries = [summarise(arm, sorted(outcomes[arm.key], key=lambda o: o.learner)) for arm in arms]
     table, findings = report(summaries, outcomes, arms, specs)
     elapsed = time.perf_counter() - started
     print(
         f"{learners} learners × {cards} cards × {days} days"
         f"{' (control: FSRS default memory, no jitter, no skipped days)' if args.control else ''}"
-        f"; personal parameters fitted on day {fit_day}; {len(units)} project runs on "
+        f"; personal parameters fitted on day {fit_day}; leeches "
+        f"{f'suspended at {args.leech_threshold} lapses' if args.leech_threshold else 'kept'}"
+        f" in every arm; {len(units)} project runs on "
         f"{args.workers} workers in {elapsed:.0f} s.\n"
     )
     print(table)
@@ -688,6 +719,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"\nPNG: {args.png}")
     result = {
         "control": args.control,
+        "leech_threshold": args.leech_threshold,
         "learners": learners,
         "cards": cards,
         "days": days,

@@ -141,6 +141,8 @@ class Sm2Card:
     due_day: int = 0  # the learner day it is due (review) …
     due_at: float = 0.0  # … or the instant (learning, relearning)
     last_day: int = 0
+    lapses: int = 0
+    suspended: bool = False  # a leech, suspended as Anki does (when the threshold is on)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class Sm2Options:
     lapse_new_interval: float = 0.0
     minimum_interval: int = 1
     maximum_interval: int = 36500
+    leech_threshold: int = 0  # Anki's default is 8 (suspend); 0: the leech action is off
 
 
 def sm2_answer(
@@ -191,6 +194,10 @@ def sm2_answer(
     delay = max(0, today - c.due_day)
     if rating == 1:
         c.ease = max(1.3, c.ease - 0.2)
+        c.lapses += 1
+        t = o.leech_threshold
+        if t > 0 and c.lapses >= t and (c.lapses - t) % max(1, t // 2) == 0:
+            c.suspended = True  # Anki: at the threshold, and every half-threshold after it
         c.status, c.step = "relearning", 0
         c.due_at = at + o.relearning_steps[0]
         return c

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -106,6 +107,22 @@ def test_sm2_reviews_multiply_by_ease_and_lapses_cost_ease():
     assert (lapse.status, lapse.ease) == ("relearning", 2.3)
     back = sm2_answer(lapse, 3, at=600, today=10, options=OPTIONS)
     assert (back.status, back.interval) == ("review", 1)
+
+
+def test_sm2_suspends_leeches_as_anki_does_only_when_the_threshold_is_on():
+    anki = Sm2Options(leech_threshold=8)
+    lapsed = []
+    for options in (anki, OPTIONS):
+        card, suspended_at = Sm2Card(status="review", interval=5, due_day=5), []
+        for lapse in range(1, 17):
+            card = sm2_answer(card, 1, at=0, today=5, options=options)
+            assert card.lapses == lapse
+            if card.suspended:
+                suspended_at.append(lapse)
+                card = replace(card, suspended=False)  # the learner unsuspends it
+            card = replace(card, status="review")
+        lapsed.append(suspended_at)
+    assert lapsed == [[8, 12, 16], []]  # at the threshold and every half-threshold after it
 
 
 def test_sm2_interval_modifier_scales_review_intervals():
