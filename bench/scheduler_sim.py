@@ -415,6 +415,12 @@ def summarise(arm: Arm, outcomes: list[Outcome]) -> ArmSummary:
     )
 
 
+def retention_label(retention: float) -> str:
+    """0.80, 0.875: two decimals, three where the third is not 0."""
+    text = f"{retention:.3f}"
+    return text[:-1] if text.endswith("0") else text
+
+
 def reviews_at(curve: list[tuple[float, float]], knowledge: float) -> float | None:
     """Reviews a curve of (knowledge, reviews) points needs for `knowledge` (linear between its
     points; None outside them — no extrapolation)."""
@@ -469,7 +475,7 @@ def report(
             label += f" ×{s.arm.interval_modifier}"
         expected = "" if s.expected_retention is None else f"{100 * s.expected_retention:.1f}%"
         lines.append(
-            f"| {label} | {'' if target is None else f'{target:.2f}'} | {s.reviews:,.0f} | "
+            f"| {label} | {'' if target is None else retention_label(target)} | {s.reviews:,.0f} | "
             f"{'' if true is None else f'{100 * true:.1f}%'} | {delta} | {expected} | "
             f"{s.knowledge:.1f} |"
         )
@@ -594,12 +600,21 @@ def plot(summaries: list[ArmSummary], path: Path) -> None:
         if not points:
             continue
         ax.plot([p[0] for p in points], [p[1] for p in points], style, color=colour, label=family)
+        if family not in (FAMILIES["main"], FAMILIES["sm2"]):
+            continue  # the other curves run through the same retentions, in the same order
         for x, y, arm in points:
-            text = f"{arm.retention:.2f}" if arm.kind == "fsrs" else f"×{arm.interval_modifier}"
+            text = (
+                retention_label(arm.retention)
+                if arm.kind == "fsrs" and arm.retention is not None
+                else f"×{arm.interval_modifier}"
+            )
             ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, -11), fontsize=7)
     ax.set_xlabel("reviews per learner over the run (learning steps included)")
     ax.set_ylabel(f"knowledge: Σ hidden recall probability, last {KNOWLEDGE_DAYS} days")
-    ax.set_title("Reviews against knowledge (labels: desired retention / SM-2 interval modifier)")
+    ax.set_title(
+        "Reviews against knowledge (labels: desired retention, SM-2's interval modifier)",
+        fontsize=10,
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
