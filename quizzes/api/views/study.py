@@ -96,10 +96,11 @@ def _card(request: Request, pk: int) -> Card:
 
 def _topics(request: Request) -> list[str]:
     raw = request.query_params.get("topics")
-    if not raw:  # absent, or `topics=`: an empty list (form style), no filter
+    if raw is None:  # left out: no filter
         return []
     parts = raw.split(",")
-    if "" in parts:  # `a,,b` or `,`: the schema's items are never empty
+    if "" in parts:  # `topics=`, `a,,b` or `,`: the schema's list and its items are never empty
+        # (form style writes both [] and [""] as `topics=`: the schema allows neither)
         raise ValidationError({"topics": [EMPTY_TOPIC]})
     # Spaces around a slug are dropped (a blank item then names no topic).
     topics = list(dict.fromkeys(t.strip() for t in parts if t.strip()))
@@ -121,12 +122,13 @@ def _topics(request: Request) -> list[str]:
             {
                 "type": "array",
                 "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^,]+$"},
+                "minItems": 1,
                 "maxItems": MAX_TOPICS,
             },
             style="form",
             explode=False,
             description=f"Comma-separated topic slugs (with subtopics), at most {MAX_TOPICS}; "
-            "empty (`topics=`): no filter, as when left out.",
+            "leave it out for every topic (an empty `topics=` is refused).",
         ),
     ],
     responses={200: StudyNextSerializer, **errors(400, *READ, 403, 404)},
