@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from quizzes.api import clock
 from quizzes.models import (
@@ -67,6 +68,22 @@ class UtcDateTimeField(IsoDateTimeField):
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
+
+
+MAX_ID = 2**63 - 1  # the largest id a bigint column holds
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number from 1 to 2**63 − 1. Anything else is a 400 naming the
+    parameter, not a query the database cannot run (`card=-6e261` was a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -152,7 +169,7 @@ class ReviewLogFilter(StrictFilterSet):
         field_name="reviewed_at", lookup_expr="lt", label="Reviews before (ISO 8601)."
     )
     bank = django_filters.CharFilter(field_name="bank__slug", label="Bank slug.")
-    card = django_filters.NumberFilter(field_name="card_id")
+    card = IdFilter(field_name="card_id", label="Card id.")
     include_undone = StrictBooleanFilter(
         method="filter_undone", label="Include undone reviews (default false)."
     )

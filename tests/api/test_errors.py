@@ -361,3 +361,25 @@ def test_the_schema_says_a_topic_list_is_never_empty(world):
 def test_a_blank_topic_item_names_no_topic(world, client_as):
     response = client_as("learner").get("/api/v1/banks/kmod/study/next", {"topics": " "})
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("card", ["-6.444965222566749e+261", "0", str(2**63), "1.5", "x"])
+def test_a_review_log_card_filter_is_a_row_id(world, client_as, card):
+    # Found by schemathesis: a huge number reached the database as a 500.
+    response = client_as("learner").get("/api/v1/me/reviews", {"card": card})
+    error = assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
+    assert list(error["fields"]) == ["card"]
+
+
+def test_the_review_log_filters_by_card(world, client_as):
+    from quizzes import services
+    from tests.factories import card_of
+
+    services.review_submit(
+        learner=world.learner, card=card_of(world.flashcard), answer=None, rating=3, now=world.now
+    )
+    client = client_as("learner")
+    assert len(client.get("/api/v1/me/reviews").json()["results"]) == 2
+    filtered = client.get("/api/v1/me/reviews", {"card": world.card.pk}).json()["results"]
+    assert [review["card"] for review in filtered] == [world.card.pk]
+    assert client.get("/api/v1/me/reviews", {"card": 2**63 - 1}).json()["results"] == []
