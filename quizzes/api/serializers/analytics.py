@@ -134,7 +134,9 @@ class CardQuerySerializer(StrictQuerySerializer):
 
     q = serializers.CharField(required=False, default="", max_length=200, allow_blank=True)
     bank = serializers.SlugField(required=False, default="")
-    topic = serializers.CharField(required=False, default="", max_length=200)
+    # Taken as given: a value of only blanks (spaces, or \x1c–\x1f, which str.strip() drops too)
+    # is schema-valid and names no topic, rather than becoming "" and a 400.
+    topic = serializers.CharField(required=False, default="", max_length=200, trim_whitespace=False)
     kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, default="")
     state = serializers.ChoiceField(choices=list(analytics.STATES), required=False, default="")
     # Booleans: true/false (1/0, yes/no); "null" is not a value here (the schema says boolean).
