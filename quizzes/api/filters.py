@@ -18,6 +18,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from quizzes.api import clock
+from quizzes.api.serializers.common import MAX_ID
 from quizzes.models import (
     Bank,
     CardState,
@@ -68,9 +69,6 @@ class UtcDateTimeField(IsoDateTimeField):
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
-
-
-MAX_ID = 2**63 - 1  # the largest id a bigint column holds
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

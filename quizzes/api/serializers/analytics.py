@@ -9,6 +9,7 @@ from rest_framework import serializers
 from quizzes import analytics
 from quizzes.analytics.moodle import Flag
 from quizzes.api.filters import EMPTY_VALUE
+from quizzes.api.serializers.common import MAX_ID
 from quizzes.models import QuestionKind
 from quizzes.services.card_batches import BULK_ACTIONS, MAX_BULK_CARDS
 
@@ -79,6 +80,14 @@ class StrictQuerySerializer(serializers.Serializer):
 
     TEXT: tuple[str, ...] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Values are taken as given: str.strip() also drops \x1c–\x1f, and a value of only
+        # those, schema-valid, would become "" and a 400. A blank value names nothing.
+        for field in self.fields.values():
+            if isinstance(field, serializers.CharField):
+                field.trim_whitespace = False
+
     def to_internal_value(self, data: Any) -> Any:
         empty = {
             name: [EMPTY_VALUE]
@@ -134,9 +143,7 @@ class CardQuerySerializer(StrictQuerySerializer):
 
     q = serializers.CharField(required=False, default="", max_length=200, allow_blank=True)
     bank = serializers.SlugField(required=False, default="")
-    # Taken as given: a value of only blanks (spaces, or \x1c–\x1f, which str.strip() drops too)
-    # is schema-valid and names no topic, rather than becoming "" and a 400.
-    topic = serializers.CharField(required=False, default="", max_length=200, trim_whitespace=False)
+    topic = serializers.CharField(required=False, default="", max_length=200)
     kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, default="")
     state = serializers.ChoiceField(choices=list(analytics.STATES), required=False, default="")
     # Booleans: true/false (1/0, yes/no); "null" is not a value here (the schema says boolean).
@@ -183,7 +190,7 @@ class CardQuerySerializer(StrictQuerySerializer):
 class CardBulkSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
     cards = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=MAX_BULK_CARDS,
         help_text=f"Card ids, at most {MAX_BULK_CARDS}.",

@@ -12,6 +12,8 @@ from quizzes.models import (
 )
 from quizzes.rendering import markdown_to_html
 
+MAX_ID = 2**63 - 1  # the largest row id a bigint column holds: ids beyond it are a 400, not a 500
+
 # --- strings that are strings -----------------------------------------------------------------
 NOT_A_STRING = "Not a valid string."
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from quizzes.api.presentation import ANSWER_FORMATS
 from quizzes.api.serializers.banks import QuestionContentMixin
 from quizzes.api.serializers.common import (
+    MAX_ID,
     MarkdownSerializer,
     PreviewSerializer,
     QueueCountsSerializer,
@@ -119,7 +120,7 @@ class StudyNextSerializer(serializers.Serializer):
 
 
 class ReviewCreateSerializer(AnswerSerializer):
-    card = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    card = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     rating = serializers.ChoiceField(
         choices=Rating.choices,
         required=False,
