@@ -52,6 +52,13 @@ def _svg(
     return mark_safe(head + "".join(body) + "</svg>")  # parts escaped as built
 
 
+def _grid_line(left: float, y: float, width: float) -> SafeString:
+    """A horizontal grid line (a chart's baseline or top) across the plot."""
+    return format_html(
+        '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>', left, y, left + width, y
+    )
+
+
 def heat_level(value: int, peak: int) -> int:
     """0 for none, then 1–4 by quarters of the busiest day (as GitHub's calendar)."""
     if value <= 0 or peak <= 0:
@@ -138,16 +145,8 @@ def bar_chart(
     peak = peak or 1
     step = plot_w / max(len(bars), 1)
     body = [
-        format_html(
-            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>',
-            left,
-            top + plot_h,
-            left + plot_w,
-            top + plot_h,
-        ),
-        format_html(
-            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>', left, top, left + plot_w, top
-        ),
+        _grid_line(left, top + plot_h, plot_w),
+        _grid_line(left, top, plot_w),
         format_html(
             '<text class="axis" x="{}" y="{}" text-anchor="end">{}{}</text>',
             left - 4,
@@ -242,13 +241,7 @@ def stability_chart(points: Sequence[Point], *, title: str, desc: str) -> SafeSt
         return top + plot_h - plot_h * (math.log10(max(value, 1e-3)) - low) / (high - low)
 
     body = [
-        format_html(
-            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>',
-            left,
-            top + plot_h,
-            left + plot_w,
-            top + plot_h,
-        ),
+        _grid_line(left, top + plot_h, plot_w),
         format_html(
             '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
             left - 4,
