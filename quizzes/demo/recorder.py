@@ -17,8 +17,8 @@ from quizzes import grading, scheduling
 from quizzes.models import Attempt, Card, CardState, CardStatus, QuestionKind, Rating, ReviewLog
 from quizzes.selectors import schedule_of
 from quizzes.services.attempts import override_allowed
-from quizzes.services.reviews import _is_new_leech, request_hash
-from quizzes.services.states import state_restore, state_snapshot
+from quizzes.services.reviews import request_hash, state_schedule_apply
+from quizzes.services.states import state_snapshot
 
 
 @dataclass
@@ -94,19 +94,9 @@ def record_review(
         card_id=card.pk,
         learner_id=state.learner_id,
     )
-    state_restore(
-        state,
-        {
-            **schedule.to_json(),
-            "suspended": False,
-            "is_leech": state.is_leech,
-            "buried_until": None,
-        },
+    state_schedule_apply(
+        state, schedule, lapsed=before["status"] == CardStatus.REVIEW and rating == Rating.AGAIN
     )
-    lapsed = before["status"] == CardStatus.REVIEW and rating == Rating.AGAIN
-    if _is_new_leech(schedule, lapsed=lapsed):
-        state.suspended = True
-        state.is_leech = True
     after = verdicts.snapshots[key] = state_snapshot(state)
     log = ReviewLog(
         learner_id=state.learner_id,

@@ -302,21 +302,9 @@ def _apply_review(
         card_id=card.pk,
         learner_id=learner.pk,
     )
-    state_restore(
-        state,
-        {
-            **schedule.to_json(),
-            "suspended": False,
-            "is_leech": state.is_leech,
-            "buried_until": None,
-        },
+    leech = state_schedule_apply(
+        state, schedule, lapsed=before["status"] == CardStatus.REVIEW and rating == Rating.AGAIN
     )
-    leech = _is_new_leech(
-        schedule, lapsed=before["status"] == CardStatus.REVIEW and rating == Rating.AGAIN
-    )
-    if leech:
-        state.suspended = True
-        state.is_leech = True
     state.save()
     counts = counts_after_review(
         ctx,
@@ -387,6 +375,26 @@ def _has_siblings(card: Card) -> bool:
     if question.kind != QuestionKind.CLOZE or not card.deletion:
         return False
     return len(grading.cloze_keys((question.spec or {}).get("text", ""))) > 1
+
+
+def state_schedule_apply(state: CardState, schedule: scheduling.Schedule, *, lapsed: bool) -> bool:
+    """Put a review's `schedule` on `state` (unsaved), as every review does: unsuspended and
+    unburied, its leech mark kept; a card that has just become a leech is suspended. Returns
+    whether it became one with this review."""
+    state_restore(
+        state,
+        {
+            **schedule.to_json(),
+            "suspended": False,
+            "is_leech": state.is_leech,
+            "buried_until": None,
+        },
+    )
+    leech = _is_new_leech(schedule, lapsed=lapsed)
+    if leech:
+        state.suspended = True
+        state.is_leech = True
+    return leech
 
 
 def _is_new_leech(schedule: scheduling.Schedule, *, lapsed: bool) -> bool:
