@@ -8,7 +8,7 @@ PORT   ?= 8000
 BANK   := fixtures/linux-kernel-modules.json
 DEMO_BANK := fixtures/demo/quick-check.json
 
-.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load fuzz-api deploy-check clean
+.PHONY: run test install install-dev migrate load-demo lint format openapi screenshots bench bench-api bench-import bench-faults bench-load fuzz-api deploy-check test-clock clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,19 @@ run: load-demo
 PYTEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite (less the browser and scale-out tests) with the system clock set, through
+# libfaketime, to moments where a test that reads the real clock could see the day differently:
+# the hour before the 4 am rollover (in Berlin, in UTC), past midnight on New Year's Day, the day after each daylight
+# saving change in Europe. Most tests pin `now`; this checks the pages and helpers that do not.
+CLOCK_MOMENTS ?= 2026-12-02T02:40:00 2026-12-02T03:30:00 2027-01-01T00:20:00 2027-03-29T02:30:00 2026-10-26T02:30:00
+test-clock: install-dev
+	@command -v faketime >/dev/null || { echo "test-clock needs faketime (apt-get install faketime)"; exit 2; }
+	@for moment in $(CLOCK_MOMENTS); do \
+	  echo "=== the clock at $$moment UTC"; \
+	  TZ=UTC faketime "$$(echo $$moment | tr T ' ')" $(BIN)/pytest -q -n $(PYTEST_WORKERS) \
+	    --ignore=tests/browser --ignore=tests/deploy $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install-dev
 	$(BIN)/ruff check quizzes kmodquiz tests bench fuzz
