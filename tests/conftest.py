@@ -91,3 +91,24 @@ def _tasks_run_immediately(settings: pytest.FixtureRequest) -> None:
 def now() -> datetime:
     """A pinned, timezone-aware UTC instant (a Monday, noon UTC)."""
     return datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def midday_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """`timezone.now()` runs on from the next noon UTC instead of the real time of day.
+
+    For the few page tests that assert what a learner day holds: the pages read the clock
+    themselves, and a test run in the minutes before the 4 am rollover would see a learning step
+    of 10 minutes land on the next day. The clock moves forward (sessions, throttles and the
+    like still see time pass) and starts later than anything the test's fixtures wrote."""
+    from datetime import timedelta
+    from time import monotonic
+
+    from django.utils import timezone
+
+    real = timezone.now()
+    noon = real.replace(hour=12, minute=0, second=0, microsecond=0)
+    start = noon if noon > real else noon + timedelta(days=1)
+    began = monotonic()
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(seconds=monotonic() - began))
+    return start

@@ -26,8 +26,8 @@ def test_the_dashboard_lists_each_bank_with_todays_counts_and_study_now(world, l
     assert reverse("study", args=["kmods"]) in page and "Study now" in page
 
 
-def test_studying_moves_the_counts_learned_and_streak(world, learner_client):
-    now = timezone.now()
+def test_studying_moves_the_counts_learned_and_streak(world, learner_client, midday_clock):
+    now = timezone.now()  # what the page reads, hours before the rollover: steps stay today
     card = card_of(world.questions["true_false"])
     services.review_submit(
         learner=world.learner, card=card, answer=True, rating=4, now=now - timedelta(days=1)
