@@ -7,10 +7,12 @@ pass: the rest cannot behave differently on another database and already ran on 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from time import monotonic
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.deploy.servers import missing_servers
 
@@ -101,11 +103,6 @@ def midday_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
     themselves, and a test run in the minutes before the 4 am rollover would see a learning step
     of 10 minutes land on the next day. The clock moves forward (sessions, throttles and the
     like still see time pass) and starts later than anything the test's fixtures wrote."""
-    from datetime import timedelta
-    from time import monotonic
-
-    from django.utils import timezone
-
     real = timezone.now()
     noon = real.replace(hour=12, minute=0, second=0, microsecond=0)
     start = noon if noon > real else noon + timedelta(days=1)
